@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "HealthGuard-Server"
+
+#include "config.h"
+
+#include "hg-api.h"
+#include "hg-error.h"
+#include "hg-json.h"
+#include "hg-protocol.h"
+
+static JsonNode *
+result_to_node (HgIngestResult *result)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_member (object, "alert", hg_json_alert_to_node (result->alert));
+  if (result->incident != NULL)
+    json_object_set_member (object, "incident", hg_json_incident_to_node (result->incident, FALSE));
+  else
+    json_object_set_null_member (object, "incident");
+  json_object_set_boolean_member (object, "deduplicated", result->deduplicated);
+  return json_node_init_object (json_node_alloc (), object);
+}
+
+typedef struct {
+  HgRequest *req;
+  gboolean   batch;
+} PostAlerts;
+
+static void
+alerts_ingested (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autofree PostAlerts *post = user_data;
+  GError *error = NULL;
+  g_autoptr(GPtrArray) results = hg_store_ingest_finish (HG_STORE (source), result, &error);
+  JsonArray *array;
+  JsonObject *object;
+
+  if (results == NULL)
+    {
+      hg_request_fail (post->req, error);
+      return;
+    }
+  if (!post->batch)
+    {
+      hg_request_respond_json (post->req, SOUP_STATUS_CREATED, result_to_node (results->pdata[0]));
+      return;
+    }
+  array = json_array_sized_new (results->len);
+  for (guint i = 0; i < results->len; i++)
+    json_array_add_element (array, result_to_node (results->pdata[i]));
+  object = json_object_new ();
+  json_object_set_array_member (object, "results", array);
+  hg_request_respond_json (post->req, SOUP_STATUS_CREATED, json_node_init_object (json_node_alloc (), object));
+}
+
+/* Every alert of an array is parsed before any is stored: all or nothing. */
+static GPtrArray *
+parse_alerts (JsonNode  *body,
+              gboolean  *out_batch,
+              GError   **error)
+{
+  g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func (g_object_unref);
+  JsonArray *array;
+  guint n;
+
+  *out_batch = JSON_NODE_HOLDS_ARRAY (body);
+  if (!*out_batch)
+    {
+      HgAlert *alert = hg_json_alert_from_node (body, error);
+
+      if (alert == NULL)
+        return NULL;
+      g_ptr_array_add (alerts, alert);
+      return g_steal_pointer (&alerts);
+    }
+  array = json_node_get_array (body);
+  n = json_array_get_length (array);
+  if (n == 0 || n > HG_MAX_BATCH_ALERTS)
+    {
+      hg_set_error (error, HG_ERROR_INVALID, "invalid_batch", NULL,
+                    "an array holds 1 to %d alerts", HG_MAX_BATCH_ALERTS);
+      return NULL;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      HgAlert *alert = hg_json_alert_from_node (json_array_get_element (array, i), error);
+
+      if (alert == NULL)
+        {
+          g_autofree char *prefix = g_strdup_printf ("[%u]", i);
+          hg_error_prefix_field (*error, prefix);
+          return NULL;
+        }
+      g_ptr_array_add (alerts, alert);
+    }
+  return g_steal_pointer (&alerts);
+}
+
+void
+hg_api_post_alerts (HgRequest *req)
+{
+  GError *error = NULL;
+  g_autoptr(JsonNode) body = hg_request_parse_body (req, FALSE, &error);
+  g_autoptr(GPtrArray) alerts = NULL;
+  PostAlerts *post;
+  gboolean batch;
+
+  if (body == NULL || !(alerts = parse_alerts (body, &batch, &error)))
+    {
+      hg_request_fail (req, error);
+      return;
+    }
+  post = g_new0 (PostAlerts, 1);
+  post->req = req;
+  post->batch = batch;
+  hg_store_ingest_async (hg_request_get_store (req), alerts,
+                         hg_request_get_principal (req)->staff_id, alerts_ingested, post);
+}
+
+void
+hg_api_list_alerts (HgRequest *req)
+{
+  GError *error = NULL;
+  g_autoptr(GPtrArray) alerts = NULL;
+  gint64 before, next;
+  guint limit;
+  JsonArray *array;
+  JsonObject *object;
+
+  if (!hg_request_get_page (req, &before, &limit, &error) ||
+      !(alerts = hg_store_list_alerts (hg_request_get_store (req), before, limit, &next, &error)))
+    {
+      hg_request_fail (req, error);
+      return;
+    }
+  array = json_array_sized_new (alerts->len);
+  for (guint i = 0; i < alerts->len; i++)
+    json_array_add_element (array, hg_json_alert_to_node (alerts->pdata[i]));
+  object = json_object_new ();
+  json_object_set_array_member (object, "alerts", array);
+  hg_json_set_cursor (object, next);
+  hg_request_respond_json (req, SOUP_STATUS_OK, json_node_init_object (json_node_alloc (), object));
+}
+
+void
+hg_api_get_alert (HgRequest *req)
+{
+  GError *error = NULL;
+  g_autoptr(HgAlert) alert = NULL;
+  gint64 id;
+
+  if (!hg_request_get_id (req, 0, &id, &error) ||
+      !(alert = hg_store_get_alert (hg_request_get_store (req), id, &error)))
+    {
+      hg_request_fail (req, error);
+      return;
+    }
+  hg_request_respond_json (req, SOUP_STATUS_OK, hg_json_alert_to_node (alert));
+}
+
+void
+hg_api_alert_types (HgRequest *req)
+{
+  GError *error = NULL;
+  g_autoptr(GPtrArray) types = hg_store_list_alert_types (hg_request_get_store (req), &error);
+  JsonArray *array;
+
+  if (types == NULL)
+    {
+      hg_request_fail (req, error);
+      return;
+    }
+  array = json_array_sized_new (types->len);
+  for (guint i = 0; i < types->len; i++)
+    json_array_add_element (array, hg_json_alert_type_to_node (types->pdata[i]));
+  hg_request_respond_json (req, SOUP_STATUS_OK, json_node_init_array (json_node_alloc (), array));
+}

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* The request context the handlers share. A handler parses, authorises,
+ * calls the store and answers; when it hands work to the store it returns
+ * without answering, the request is parked, and the completion answers. */
+
+#include <libsoup/soup.h>
+#include <json-glib/json-glib.h>
+#include "hg-config.h"
+#include "hg-ratelimit.h"
+#include "hg-store.h"
+
+G_BEGIN_DECLS
+
+typedef struct _HgRequest HgRequest;
+
+HgStore        *hg_request_get_store      (HgRequest    *req);
+const HgConfig *hg_request_get_config     (HgRequest    *req);
+/* The signed-in person; NULL on open routes. */
+const HgPrincipal *hg_request_get_principal (HgRequest  *req);
+const char     *hg_request_get_param      (HgRequest    *req,
+                                           guint         index);
+/* A path parameter that must be a positive integer id (404 otherwise). */
+gboolean        hg_request_get_id         (HgRequest    *req,
+                                           guint         index,
+                                           gint64       *out,
+                                           GError      **error);
+const char     *hg_request_get_query      (HgRequest    *req,
+                                           const char   *name);
+/* The body as JSON (415 when not application/json, 413 when too large,
+ * 400 when malformed). With @allow_empty an empty body gives an empty
+ * object. */
+JsonNode       *hg_request_parse_body     (HgRequest    *req,
+                                           gboolean      allow_empty,
+                                           GError      **error);
+/* 403 unless the caller's role is in @roles (a bit set of 1 << HgRole). */
+gboolean        hg_request_require_role   (HgRequest    *req,
+                                           guint         roles,
+                                           GError      **error);
+
+/* Sets the Retry-After seconds of a 429 or 503 answer. */
+void            hg_request_set_retry_after (HgRequest   *req,
+                                           guint         seconds);
+HgRateLimit    *hg_request_get_login_limit (HgRequest   *req,
+                                           gboolean      by_address);
+const char     *hg_request_get_client_address (HgRequest *req);
+
+/* Each answers once and releases the request. */
+void            hg_request_respond_json   (HgRequest    *req,
+                                           guint         status,
+                                           JsonNode     *node);
+void            hg_request_respond_error  (HgRequest    *req,
+                                           const GError *error);
+void            hg_request_respond_empty  (HgRequest    *req,
+                                           guint         status);
+/* Hands the error to respond_error and frees it. */
+void            hg_request_fail           (HgRequest    *req,
+                                           GError       *error);
+
+/* Lists: limit (default 50, at most 500) and the opaque cursor. */
+gboolean        hg_request_get_page       (HgRequest    *req,
+                                           gint64       *out_before,
+                                           guint        *out_limit,
+                                           GError      **error);
+void            hg_json_set_cursor        (JsonObject   *object,
+                                           gint64        next_before);
+
+/* Handlers, one route each (hg-server.c holds the table). */
+void hg_api_health          (HgRequest *req);
+void hg_api_health_ready    (HgRequest *req);
+void hg_api_login           (HgRequest *req);
+void hg_api_logout          (HgRequest *req);
+void hg_api_me              (HgRequest *req);
+void hg_api_post_alerts     (HgRequest *req);
+void hg_api_list_alerts     (HgRequest *req);
+void hg_api_get_alert       (HgRequest *req);
+void hg_api_alert_types     (HgRequest *req);
+void hg_api_list_incidents  (HgRequest *req);
+void hg_api_incident_stats  (HgRequest *req);
+void hg_api_get_incident    (HgRequest *req);
+void hg_api_incident_action (HgRequest *req);
+void hg_api_add_note        (HgRequest *req);
+void hg_api_list_staff      (HgRequest *req);
+void hg_api_get_staff       (HgRequest *req);
+void hg_api_oncall_current  (HgRequest *req);
+
+G_END_DECLS

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "HealthGuard-Assigner"
+
+#include "config.h"
+
+#include "hg-assigner.h"
+#include "hg-error.h"
+#include "hg-routing.h"
+
+gboolean
+hg_timeline_append (HgDb        *db,
+                    gint64       incident_id,
+                    gint64       now,
+                    const char  *actor_id,
+                    const char  *action,
+                    int          from_status,
+                    int          to_status,
+                    const char  *detail,
+                    GError     **error)
+{
+  sqlite3_stmt *stmt = hg_db_prepare (db, "INSERT INTO timeline (incident_id, at, actor_id, action,"
+                                      " from_status, to_status, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                      error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, incident_id);
+  sqlite3_bind_int64 (stmt, 2, now);
+  hg_bind_text (stmt, 3, actor_id);
+  hg_bind_text (stmt, 4, action);
+  hg_bind_text (stmt, 5, from_status >= 0 ? hg_incident_status_to_string (from_status) : NULL);
+  hg_bind_text (stmt, 6, to_status >= 0 ? hg_incident_status_to_string (to_status) : NULL);
+  hg_bind_text (stmt, 7, detail);
+  return hg_db_step_done (db, stmt, error);
+}
+
+char *
+hg_assigner_describe (HgStaff *staff)
+{
+  if (staff->specialty != NULL)
+    return g_strdup_printf ("%s %s (%s, %s)", staff->id, staff->name,
+                            hg_role_to_string (staff->role), staff->specialty);
+  return g_strdup_printf ("%s %s (%s)", staff->id, staff->name, hg_role_to_string (staff->role));
+}
+
+gboolean
+hg_assigner_assign_to (HgDb       *db,
+                       gint64      incident_id,
+                       gint64      now,
+                       HgStaff    *staff,
+                       const char *actor_id,
+                       const char *action,
+                       const char *detail,
+                       GError    **error)
+{
+  g_autoptr(HgIncident) before = hg_store_load_incident (db, incident_id, FALSE, error);
+  g_autofree char *who = NULL;
+  g_autofree char *text = NULL;
+  sqlite3_stmt *stmt;
+
+  if (before == NULL)
+    return FALSE;
+  stmt = hg_db_prepare (db, "UPDATE incidents SET assignee_id = ?, status = 'assigned',"
+                        " assigned_at = ?, version = version + 1 WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  hg_bind_text (stmt, 1, staff->id);
+  sqlite3_bind_int64 (stmt, 2, now);
+  sqlite3_bind_int64 (stmt, 3, incident_id);
+  if (!hg_db_step_done (db, stmt, error))
+    return FALSE;
+
+  stmt = hg_db_prepare (db, "UPDATE staff SET last_assigned_at = ? WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, now);
+  hg_bind_text (stmt, 2, staff->id);
+  if (!hg_db_step_done (db, stmt, error))
+    return FALSE;
+
+  who = hg_assigner_describe (staff);
+  text = detail ? g_strdup_printf ("to %s: %s", who, detail) : g_strdup_printf ("to %s", who);
+  return hg_timeline_append (db, incident_id, now, actor_id, action, before->status,
+                             HG_INCIDENT_STATUS_ASSIGNED, text, error);
+}
+
+static GPtrArray *
+load_declined (HgDb    *db,
+               gint64   incident_id,
+               GError **error)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = hg_db_prepare (db, "SELECT staff_id FROM declines WHERE incident_id = ?", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, incident_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (ids, hg_column_dup (stmt, 0));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      hg_db_set_error (db, error, "reading declines");
+      return NULL;
+    }
+  return g_steal_pointer (&ids);
+}
+
+static char *
+explain_choice (HgAlertType *type,
+                HgStaff     *chosen)
+{
+  if (chosen->role == type->required_role &&
+      (type->specialty == NULL || g_strcmp0 (type->specialty, chosen->specialty) == 0))
+    return g_strdup_printf ("required role, %u active incident%s before", chosen->workload,
+                            chosen->workload == 1 ? "" : "s");
+  for (guint i = 0; i < type->fallback_roles->len; i++)
+    if (chosen->role == g_array_index (type->fallback_roles, HgRole, i))
+      return g_strdup_printf ("fallback role %s: nobody with the required role was free",
+                              hg_role_to_string (chosen->role));
+  return g_strdup ("anyone on duty: no required or fallback role was free");
+}
+
+gboolean
+hg_assigner_assign (HgDb        *db,
+                    gint64       incident_id,
+                    gint64       now,
+                    const char  *exclude_id,
+                    const char  *actor_id,
+                    const char  *action,
+                    HgStaff    **out_staff,
+                    GError     **error)
+{
+  g_autoptr(HgIncident) incident = hg_store_load_incident (db, incident_id, FALSE, error);
+  g_autoptr(HgAlertType) type = NULL;
+  g_autoptr(GPtrArray) candidates = NULL;
+  g_autoptr(GPtrArray) excluded = NULL;
+  g_autoptr(GPtrArray) ranked = NULL;
+  g_autofree char *why = NULL;
+  HgStaff *chosen;
+
+  *out_staff = NULL;
+  if (incident == NULL ||
+      !(type = hg_store_load_alert_type (db, incident->alert_type, error)) ||
+      !(candidates = hg_store_load_candidates (db, now, error)) ||
+      !(excluded = load_declined (db, incident_id, error)))
+    return FALSE;
+  if (exclude_id != NULL)
+    g_ptr_array_add (excluded, g_strdup (exclude_id));
+  g_ptr_array_add (excluded, NULL);
+
+  ranked = hg_routing_rank (type, incident->ward, candidates,
+                            (const char *const *) excluded->pdata);
+  if (ranked->len == 0)
+    return TRUE;
+  chosen = g_ptr_array_index (ranked, 0);
+  why = explain_choice (type, chosen);
+  if (!hg_assigner_assign_to (db, incident_id, now, chosen, actor_id, action, why, error))
+    return FALSE;
+  *out_staff = g_object_ref (chosen);
+  return TRUE;
+}

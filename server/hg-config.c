@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "HealthGuard-Server"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "hg-config.h"
+#include "hg-error.h"
+#include "hg-protocol.h"
+
+/* Seconds: remind, reassign, alert supervisors, start within. Critical
+ * climbs within a minute. */
+static const HgEscalationPolicy default_policies[HG_N_SEVERITIES] = {
+  [HG_SEVERITY_LOW] = { 900, 1800, 3600, 3600 },
+  [HG_SEVERITY_MEDIUM] = { 300, 600, 900, 1800 },
+  [HG_SEVERITY_HIGH] = { 60, 180, 300, 900 },
+  [HG_SEVERITY_CRITICAL] = { 30, 60, 120, 600 },
+};
+
+HgConfig *
+hg_config_new_default (void)
+{
+  HgConfig *config = g_new0 (HgConfig, 1);
+
+  config->listen_host = g_strdup ("127.0.0.1");
+  config->listen_port = HG_DEFAULT_PORT;
+  config->database = g_build_filename (g_get_user_data_dir (), "healthguard", "server.db", NULL);
+  config->correlation_window = HG_DEFAULT_CORRELATION_WINDOW;
+  config->token_lifetime = 12 * 3600;
+  memcpy (config->escalation, default_policies, sizeof default_policies);
+  return config;
+}
+
+void
+hg_config_free (HgConfig *config)
+{
+  if (config == NULL)
+    return;
+  g_free (config->listen_host);
+  g_free (config->database);
+  g_free (config->tls_certificate);
+  g_free (config->tls_key);
+  g_free (config->metrics_token);
+  g_free (config);
+}
+
+gboolean
+hg_config_set_listen (HgConfig    *config,
+                      const char  *listen,
+                      GError     **error)
+{
+  const char *colon = strrchr (listen, ':');
+  g_autofree char *host = NULL;
+  guint64 port;
+
+  if (colon == NULL || !g_ascii_string_to_unsigned (colon + 1, 10, 0, 65535, &port, NULL))
+    {
+      hg_set_error (error, HG_ERROR_INVALID, NULL, "listen",
+                    "“%s” is not HOST:PORT", listen);
+      return FALSE;
+    }
+  host = g_strndup (listen, colon - listen);
+  if (host[0] == '[' && host[strlen (host) - 1] == ']')
+    {
+      char *inner = g_strndup (host + 1, strlen (host) - 2);
+      g_free (host);
+      host = inner;
+    }
+  g_free (config->listen_host);
+  config->listen_host = host[0] ? g_steal_pointer (&host) : g_strdup ("0.0.0.0");
+  config->listen_port = port;
+  return TRUE;
+}
+
+static gboolean
+read_seconds (GKeyFile    *file,
+              const char  *group,
+              const char  *key,
+              guint       *out,
+              GError     **error)
+{
+  g_autofree char *value = g_key_file_get_value (file, group, key, NULL);
+  guint64 seconds;
+
+  if (value == NULL)
+    return TRUE;
+  if (!g_ascii_string_to_unsigned (g_strstrip (value), 10, 1, 7 * 24 * 3600, &seconds, NULL))
+    {
+      hg_set_error (error, HG_ERROR_INVALID, NULL, key,
+                    "[%s] %s must be a number of seconds from 1 to 604800", group, key);
+      return FALSE;
+    }
+  *out = seconds;
+  return TRUE;
+}
+
+static gboolean
+replace_string (GKeyFile    *file,
+                const char  *group,
+                const char  *key,
+                char       **out)
+{
+  g_autofree char *value = g_key_file_get_string (file, group, key, NULL);
+
+  if (value == NULL)
+    return FALSE;
+  g_free (*out);
+  *out = g_steal_pointer (&value);
+  return TRUE;
+}
+
+static gboolean
+check_keys (GKeyFile           *file,
+            const char         *group,
+            const char *const  *allowed,
+            GError            **error)
+{
+  g_auto(GStrv) keys = g_key_file_get_keys (file, group, NULL, NULL);
+
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    if (!g_strv_contains (allowed, keys[i]))
+      {
+        hg_set_error (error, HG_ERROR_INVALID, NULL, keys[i],
+                      "unknown key “%s” in [%s]", keys[i], group);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+static gboolean
+load_server_group (HgConfig  *config,
+                   GKeyFile  *file,
+                   GError   **error)
+{
+  static const char *const keys[] = {
+    "listen", "database", "tls_certificate", "tls_key", "metrics_token",
+    "correlation_window", "token_lifetime", NULL
+  };
+  g_autofree char *listen = g_key_file_get_string (file, "server", "listen", NULL);
+
+  if (!check_keys (file, "server", keys, error))
+    return FALSE;
+  if (listen != NULL && !hg_config_set_listen (config, listen, error))
+    return FALSE;
+  replace_string (file, "server", "database", &config->database);
+  replace_string (file, "server", "tls_certificate", &config->tls_certificate);
+  replace_string (file, "server", "tls_key", &config->tls_key);
+  replace_string (file, "server", "metrics_token", &config->metrics_token);
+  return read_seconds (file, "server", "correlation_window", &config->correlation_window, error) &&
+         read_seconds (file, "server", "token_lifetime", &config->token_lifetime, error);
+}
+
+static gboolean
+load_escalation_group (HgConfig    *config,
+                       GKeyFile    *file,
+                       const char  *group,
+                       GError     **error)
+{
+  static const char *const keys[] = {
+    "remind_after", "reassign_after", "alert_supervisors_after", "start_within", NULL
+  };
+  HgSeverity severity;
+  HgEscalationPolicy *policy;
+
+  if (!hg_severity_from_string (group + strlen ("escalation."), &severity))
+    {
+      hg_set_error (error, HG_ERROR_INVALID, NULL, NULL,
+                    "unknown group [%s]: the severities are critical, high, medium and low", group);
+      return FALSE;
+    }
+  policy = &config->escalation[severity];
+  return check_keys (file, group, keys, error) &&
+         read_seconds (file, group, "remind_after", &policy->remind_after, error) &&
+         read_seconds (file, group, "reassign_after", &policy->reassign_after, error) &&
+         read_seconds (file, group, "alert_supervisors_after", &policy->alert_supervisors_after, error) &&
+         read_seconds (file, group, "start_within", &policy->start_within, error);
+}
+
+gboolean
+hg_config_load_file (HgConfig    *config,
+                     const char  *path,
+                     GError     **error)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_auto(GStrv) groups = NULL;
+
+  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, error))
+    return FALSE;
+  groups = g_key_file_get_groups (file, NULL);
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      gboolean ok;
+
+      if (g_str_equal (groups[i], "server"))
+        ok = load_server_group (config, file, error);
+      else if (g_str_has_prefix (groups[i], "escalation."))
+        ok = load_escalation_group (config, file, groups[i], error);
+      else
+        {
+          hg_set_error (error, HG_ERROR_INVALID, NULL, NULL, "unknown group [%s]", groups[i]);
+          ok = FALSE;
+        }
+      if (!ok)
+        {
+          g_prefix_error (error, "%s: ", path);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}

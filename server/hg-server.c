@@ -1,0 +1,612 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "HealthGuard-Server"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "hg-api.h"
+#include "hg-auth.h"
+#include "hg-error.h"
+#include "hg-json.h"
+#include "hg-protocol.h"
+#include "hg-ratelimit.h"
+#include "hg-server.h"
+
+#define MAX_PARAMS 2
+
+typedef enum {
+  AUTH_NONE,
+  AUTH_STAFF,
+} RouteAuth;
+
+typedef struct {
+  const char *method;
+  const char *pattern;     /* "{}" matches one path segment */
+  void      (*handler) (HgRequest *req);
+  RouteAuth   auth;
+} Route;
+
+/* The one route table. More specific patterns come first. */
+static const Route routes[] = {
+  { "GET",  "/health", hg_api_health, AUTH_NONE },
+  { "GET",  "/health/ready", hg_api_health_ready, AUTH_NONE },
+  { "POST", "/api/v1/auth/login", hg_api_login, AUTH_NONE },
+  { "POST", "/api/v1/auth/logout", hg_api_logout, AUTH_STAFF },
+  { "GET",  "/api/v1/me", hg_api_me, AUTH_STAFF },
+  { "POST", "/api/v1/alerts", hg_api_post_alerts, AUTH_STAFF },
+  { "GET",  "/api/v1/alerts", hg_api_list_alerts, AUTH_STAFF },
+  { "GET",  "/api/v1/alerts/{}", hg_api_get_alert, AUTH_STAFF },
+  { "GET",  "/api/v1/alert-types", hg_api_alert_types, AUTH_STAFF },
+  { "GET",  "/api/v1/incidents", hg_api_list_incidents, AUTH_STAFF },
+  { "GET",  "/api/v1/incidents/stats", hg_api_incident_stats, AUTH_STAFF },
+  { "GET",  "/api/v1/incidents/{}", hg_api_get_incident, AUTH_STAFF },
+  { "POST", "/api/v1/incidents/{}/notes", hg_api_add_note, AUTH_STAFF },
+  { "POST", "/api/v1/incidents/{}/{}", hg_api_incident_action, AUTH_STAFF },
+  { "GET",  "/api/v1/staff", hg_api_list_staff, AUTH_STAFF },
+  { "GET",  "/api/v1/staff/{}", hg_api_get_staff, AUTH_STAFF },
+  { "GET",  "/api/v1/oncall/current", hg_api_oncall_current, AUTH_STAFF },
+};
+
+struct _HgServer {
+  GObject         parent_instance;
+  const HgConfig *config;
+  HgStore        *store;
+  SoupServer     *soup;
+  guint           port;
+  HgRateLimit    *failures_by_id;
+  HgRateLimit    *failures_by_address;
+};
+
+G_DEFINE_FINAL_TYPE (HgServer, hg_server, G_TYPE_OBJECT)
+
+struct _HgRequest {
+  HgServer          *server;
+  SoupServerMessage *msg;
+  const Route       *route;
+  char              *params[MAX_PARAMS];
+  GHashTable        *query;
+  HgPrincipal        principal;
+  gboolean           authenticated;
+  gboolean           paused;
+  gboolean           answered;
+  gboolean           in_handler;
+  gulong             disconnected_id;
+  gboolean           disconnected;
+  guint              retry_after;
+};
+
+static void
+hg_request_free (HgRequest *req)
+{
+  if (req->disconnected_id != 0)
+    g_signal_handler_disconnect (req->msg, req->disconnected_id);
+  for (guint i = 0; i < MAX_PARAMS; i++)
+    g_free (req->params[i]);
+  g_clear_pointer (&req->query, g_hash_table_unref);
+  hg_principal_clear (&req->principal);
+  g_clear_object (&req->msg);
+  g_clear_object (&req->server);
+  g_free (req);
+}
+
+/* --- Answers ---------------------------------------------------------- */
+
+static void
+finish_answer (HgRequest *req)
+{
+  req->answered = TRUE;
+  if (req->in_handler)
+    return;   /* the dispatcher frees it when the handler returns */
+  if (req->paused && !req->disconnected)
+    soup_server_message_unpause (req->msg);
+  hg_request_free (req);
+}
+
+void
+hg_request_respond_json (HgRequest *req,
+                         guint      status,
+                         JsonNode  *node)
+{
+  gsize len;
+  char *body;
+
+  g_return_if_fail (!req->answered);
+  body = hg_json_to_string (node, &len);
+  json_node_unref (node);
+  soup_server_message_set_status (req->msg, status, NULL);
+  soup_server_message_set_response (req->msg, "application/json", SOUP_MEMORY_TAKE, body, len);
+  finish_answer (req);
+}
+
+void
+hg_request_respond_empty (HgRequest *req,
+                          guint      status)
+{
+  g_return_if_fail (!req->answered);
+  soup_server_message_set_status (req->msg, status, NULL);
+  finish_answer (req);
+}
+
+void
+hg_request_respond_error (HgRequest    *req,
+                          const GError *error)
+{
+  guint status = hg_error_to_http_status (error);
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (req->msg);
+
+  if (status >= 500)
+    g_warning ("%s %s failed: %s", soup_server_message_get_method (req->msg),
+               g_uri_get_path (soup_server_message_get_uri (req->msg)), error->message);
+  else
+    g_debug ("%s %s: %u %s", soup_server_message_get_method (req->msg),
+             g_uri_get_path (soup_server_message_get_uri (req->msg)), status, error->message);
+  if (status == SOUP_STATUS_UNAUTHORIZED)
+    soup_message_headers_replace (headers, "WWW-Authenticate", "Bearer realm=\"HealthGuard\"");
+  if (status == SOUP_STATUS_SERVICE_UNAVAILABLE || status == 429)
+    {
+      g_autofree char *seconds = g_strdup_printf ("%u", MAX (req->retry_after, 1));
+      soup_message_headers_replace (headers, "Retry-After", seconds);
+    }
+  hg_request_respond_json (req, status, hg_json_error_body (error));
+}
+
+void
+hg_request_fail (HgRequest *req,
+                 GError    *error)
+{
+  hg_request_respond_error (req, error);
+  g_error_free (error);
+}
+
+void
+hg_request_set_retry_after (HgRequest *req,
+                            guint      seconds)
+{
+  req->retry_after = seconds;
+}
+
+HgRateLimit *
+hg_request_get_login_limit (HgRequest *req,
+                            gboolean   by_address)
+{
+  return by_address ? req->server->failures_by_address : req->server->failures_by_id;
+}
+
+const char *
+hg_request_get_client_address (HgRequest *req)
+{
+  const char *host = soup_server_message_get_remote_host (req->msg);
+
+  return host ? host : "unknown";
+}
+
+/* --- What a handler reads --------------------------------------------- */
+
+HgStore *
+hg_request_get_store (HgRequest *req)
+{
+  return req->server->store;
+}
+
+const HgConfig *
+hg_request_get_config (HgRequest *req)
+{
+  return req->server->config;
+}
+
+const HgPrincipal *
+hg_request_get_principal (HgRequest *req)
+{
+  return req->authenticated ? &req->principal : NULL;
+}
+
+const char *
+hg_request_get_param (HgRequest *req,
+                      guint      index)
+{
+  g_return_val_if_fail (index < MAX_PARAMS, NULL);
+  return req->params[index];
+}
+
+gboolean
+hg_request_get_id (HgRequest *req,
+                   guint      index,
+                   gint64    *out,
+                   GError   **error)
+{
+  const char *text = hg_request_get_param (req, index);
+  guint64 id;
+
+  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &id, NULL))
+    {
+      hg_set_error (error, HG_ERROR_NOT_FOUND, NULL, NULL, "no such resource: %s",
+                    g_uri_get_path (soup_server_message_get_uri (req->msg)));
+      return FALSE;
+    }
+  *out = id;
+  return TRUE;
+}
+
+const char *
+hg_request_get_query (HgRequest  *req,
+                      const char *name)
+{
+  return req->query ? g_hash_table_lookup (req->query, name) : NULL;
+}
+
+static gboolean
+is_json_content_type (SoupMessageHeaders *headers)
+{
+  g_autoptr(GHashTable) params = NULL;
+  const char *type = soup_message_headers_get_content_type (headers, &params);
+  const char *charset = params ? g_hash_table_lookup (params, "charset") : NULL;
+
+  return type != NULL && g_ascii_strcasecmp (type, "application/json") == 0 &&
+         (charset == NULL || g_ascii_strcasecmp (charset, "utf-8") == 0);
+}
+
+JsonNode *
+hg_request_parse_body (HgRequest *req,
+                       gboolean   allow_empty,
+                       GError   **error)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (req->msg);
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  gsize len = g_bytes_get_size (bytes);
+
+  if (len == 0 && allow_empty)
+    return json_node_init_object (json_node_alloc (), json_object_new ());
+  if (len > HG_MAX_BODY_SIZE)
+    {
+      hg_set_error (error, HG_ERROR_TOO_LARGE, NULL, NULL, "the body is over %d bytes", HG_MAX_BODY_SIZE);
+      return NULL;
+    }
+  if (!is_json_content_type (headers))
+    {
+      hg_set_error (error, HG_ERROR_UNSUPPORTED_MEDIA, NULL, NULL,
+                    "the body must be application/json in UTF-8");
+      return NULL;
+    }
+  return hg_json_parse (g_bytes_get_data (bytes, NULL), len, error);
+}
+
+gboolean
+hg_request_require_role (HgRequest *req,
+                         guint      roles,
+                         GError   **error)
+{
+  if (req->authenticated && (roles & (1u << req->principal.role)))
+    return TRUE;
+  hg_set_error (error, HG_ERROR_FORBIDDEN, "role_not_allowed", NULL,
+                "your role may not do this");
+  return FALSE;
+}
+
+/* Cursors are opaque to clients; they carry the last id of a page. */
+gboolean
+hg_request_get_page (HgRequest *req,
+                     gint64    *out_before,
+                     guint     *out_limit,
+                     GError   **error)
+{
+  const char *limit = hg_request_get_query (req, "limit");
+  const char *cursor = hg_request_get_query (req, "cursor");
+  guint64 value = HG_LIST_DEFAULT_LIMIT;
+
+  if (limit != NULL && !g_ascii_string_to_unsigned (limit, 10, 1, HG_LIST_MAX_LIMIT, &value, NULL))
+    {
+      hg_set_error (error, HG_ERROR_INVALID, "invalid_field", "limit",
+                    "limit must be a whole number from 1 to %d", HG_LIST_MAX_LIMIT);
+      return FALSE;
+    }
+  *out_limit = value;
+  *out_before = 0;
+  if (cursor != NULL)
+    {
+      gsize len = 0;
+      g_autofree guchar *raw = NULL;
+      guint64 before;
+
+      if (strlen (cursor) <= 64)
+        raw = g_base64_decode (cursor, &len);
+      if (raw == NULL || len < 4 || len > 24 || memcmp (raw, "v1:", 3) != 0)
+        goto bad_cursor;
+      raw = g_realloc (raw, len + 1);
+      raw[len] = '\0';
+      if (!g_ascii_string_to_unsigned ((char *) raw + 3, 10, 1, G_MAXINT64, &before, NULL))
+        goto bad_cursor;
+      *out_before = before;
+    }
+  return TRUE;
+
+bad_cursor:
+  hg_set_error (error, HG_ERROR_INVALID, "invalid_cursor", "cursor",
+                "the cursor is not one this server gave");
+  return FALSE;
+}
+
+void
+hg_json_set_cursor (JsonObject *object,
+                    gint64      next_before)
+{
+  g_autofree char *raw = NULL;
+  g_autofree char *cursor = NULL;
+
+  if (next_before <= 0)
+    {
+      json_object_set_null_member (object, "next_cursor");
+      return;
+    }
+  raw = g_strdup_printf ("v1:%" G_GINT64_FORMAT, next_before);
+  cursor = g_base64_encode ((guchar *) raw, strlen (raw));
+  json_object_set_string_member (object, "next_cursor", cursor);
+}
+
+/* --- Dispatch --------------------------------------------------------- */
+
+static gboolean
+match_route (const Route *route,
+             char       **segments,
+             char        *params[MAX_PARAMS])
+{
+  g_auto(GStrv) pattern = g_strsplit (route->pattern, "/", -1);
+  guint n = 0;
+
+  if (g_strv_length (pattern) != g_strv_length (segments))
+    return FALSE;
+  for (guint i = 0; pattern[i] != NULL; i++)
+    {
+      if (g_str_equal (pattern[i], "{}"))
+        {
+          if (segments[i][0] == '\0' || n >= MAX_PARAMS)
+            return FALSE;
+          params[n++] = segments[i];
+        }
+      else if (!g_str_equal (pattern[i], segments[i]))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The route for this method and path; *path_known says whether some route
+ * has this path, for 405. */
+static const Route *
+find_route (const char *method,
+            const char *path,
+            char       *params[MAX_PARAMS],
+            gboolean   *path_known)
+{
+  g_auto(GStrv) segments = g_strsplit (path, "/", -1);
+
+  *path_known = FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+    {
+      char *found[MAX_PARAMS] = { NULL, NULL };
+
+      if (!match_route (&routes[i], segments, found))
+        continue;
+      *path_known = TRUE;
+      if (!g_str_equal (routes[i].method, method) &&
+          !(g_str_equal (method, "HEAD") && g_str_equal (routes[i].method, "GET")))
+        continue;
+      for (guint p = 0; p < MAX_PARAMS; p++)
+        params[p] = g_strdup (found[p]);
+      return &routes[i];
+    }
+  return NULL;
+}
+
+static gboolean
+authenticate (HgRequest *req,
+              GError   **error)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
+  g_autofree char *token = hg_auth_bearer_token (soup_message_headers_get_one (headers, "Authorization"));
+  guchar hash[HG_TOKEN_HASH_SIZE];
+
+  if (token == NULL)
+    {
+      hg_set_error (error, HG_ERROR_UNAUTHENTICATED, "missing_token", NULL,
+                    "sign in first: this needs an Authorization: Bearer token");
+      return FALSE;
+    }
+  hg_auth_hash_token (token, hash);
+  if (!hg_store_lookup_token (req->server->store, hash, &req->principal, error))
+    return FALSE;
+  req->authenticated = TRUE;
+  return TRUE;
+}
+
+static void
+on_disconnected (SoupServerMessage *msg,
+                 gpointer           user_data)
+{
+  HgRequest *req = user_data;
+
+  req->disconnected = TRUE;
+}
+
+static void
+run_handler (HgRequest *req)
+{
+  GError *error = NULL;
+
+  req->in_handler = TRUE;
+  if (req->route->auth == AUTH_STAFF && !authenticate (req, &error))
+    hg_request_fail (req, error);
+  else
+    req->route->handler (req);
+  req->in_handler = FALSE;
+
+  if (req->answered)
+    {
+      hg_request_free (req);
+      return;
+    }
+  /* The store answers later: park the message until then. */
+  req->paused = TRUE;
+  req->disconnected_id = g_signal_connect (req->msg, "disconnected", G_CALLBACK (on_disconnected), req);
+  soup_server_message_pause (req->msg);
+}
+
+static void
+respond_plain_error (SoupServerMessage *msg,
+                     guint              status,
+                     const char        *code,
+                     const char        *message)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  gsize len;
+  char *text;
+
+  hg_set_error (&error, HG_ERROR_INVALID, code, NULL, "%s", message);
+  body = hg_json_error_body (error);
+  text = hg_json_to_string (body, &len);
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text, len);
+}
+
+static void
+handle_request (SoupServer        *soup,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  HgServer *self = user_data;
+  HgRequest *req = g_new0 (HgRequest, 1);
+  gboolean path_known;
+
+  req->route = find_route (soup_server_message_get_method (msg), path, req->params, &path_known);
+  if (req->route == NULL)
+    {
+      g_free (req);
+      if (path_known)
+        {
+          respond_plain_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed",
+                               "this method is not allowed here");
+          return;
+        }
+      respond_plain_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", "no such path");
+      return;
+    }
+  req->server = g_object_ref (self);
+  req->msg = g_object_ref (msg);
+  req->query = query ? g_hash_table_ref (query) : NULL;
+  run_handler (req);
+}
+
+/* Refuses an oversized body from its headers, before reading it. */
+static void
+early_handler (SoupServer        *soup,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      soup_message_headers_get_content_length (headers) > HG_MAX_BODY_SIZE)
+    {
+      respond_plain_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "payload_too_large",
+                           "the body is over 1 MiB");
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Connection", "close");
+    }
+}
+
+/* --- Life ------------------------------------------------------------- */
+
+HgServer *
+hg_server_new (const HgConfig *config,
+               HgStore        *store)
+{
+  HgServer *self = g_object_new (HG_TYPE_SERVER, NULL);
+
+  self->config = config;
+  self->store = g_object_ref (store);
+  return self;
+}
+
+gboolean
+hg_server_start (HgServer  *self,
+                 GError   **error)
+{
+  g_autoptr(GSocketAddress) address = NULL;
+  GSList *uris;
+
+  g_return_val_if_fail (HG_IS_SERVER (self), FALSE);
+
+  self->soup = soup_server_new ("server-header", "healthguard/" PACKAGE_VERSION " ", NULL);
+  soup_server_add_early_handler (self->soup, NULL, early_handler, self, NULL);
+  soup_server_add_handler (self->soup, NULL, handle_request, self, NULL);
+
+  address = g_inet_socket_address_new_from_string (self->config->listen_host, self->config->listen_port);
+  if (address == NULL)
+    {
+      hg_set_error (error, HG_ERROR_INVALID, NULL, "listen", "“%s” is not an IP address",
+                    self->config->listen_host);
+      return FALSE;
+    }
+  if (!soup_server_listen (self->soup, address, 0, error))
+    return FALSE;
+
+  uris = soup_server_get_uris (self->soup);
+  if (uris != NULL)
+    {
+      g_autofree char *text = g_uri_to_string (uris->data);
+
+      self->port = g_uri_get_port (uris->data);
+      g_message ("Listening on %s", text);
+    }
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return TRUE;
+}
+
+void
+hg_server_stop (HgServer *self)
+{
+  g_return_if_fail (HG_IS_SERVER (self));
+
+  if (self->soup != NULL)
+    soup_server_disconnect (self->soup);
+  g_clear_object (&self->soup);
+}
+
+guint
+hg_server_get_port (HgServer *self)
+{
+  g_return_val_if_fail (HG_IS_SERVER (self), 0);
+  return self->port;
+}
+
+static void
+hg_server_dispose (GObject *object)
+{
+  HgServer *self = HG_SERVER (object);
+
+  hg_server_stop (self);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->failures_by_id, hg_rate_limit_free);
+  g_clear_pointer (&self->failures_by_address, hg_rate_limit_free);
+  G_OBJECT_CLASS (hg_server_parent_class)->dispose (object);
+}
+
+static void
+hg_server_class_init (HgServerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = hg_server_dispose;
+}
+
+/* Five failed sign-ins per staff id, or twenty per client address, in five
+ * minutes: enough for typing errors, far too few for guessing. */
+static void
+hg_server_init (HgServer *self)
+{
+  self->failures_by_id = hg_rate_limit_new (5, 5 * 60 * 1000);
+  self->failures_by_address = hg_rate_limit_new (20, 5 * 60 * 1000);
+}

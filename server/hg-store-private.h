@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* What the hg-store-*.c files share: one connection with its statement
+ * cache, the writer's job queue, and the row-to-object loaders that both the
+ * reader (for GETs) and the writer (to answer a write) use. */
+
+#include <sqlite3.h>
+#include "hg-store.h"
+#include "hg-models-private.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  sqlite3    *handle;
+  GHashTable *stmts;     /* SQL text -> sqlite3_stmt*, prepared once */
+} HgDb;
+
+struct _HgStore {
+  GObject          parent_instance;
+  char            *path;
+  HgStoreSettings  settings;
+  HgDb            *reader;      /* the opening thread's */
+  HgDb            *writer;      /* the writer thread's, once it runs */
+  GThread         *thread;
+  GAsyncQueue     *queue;       /* of GTask* */
+  gint             write_failed; /* atomic: the last batch could not commit */
+};
+
+HgDb         *hg_db_open        (const char   *path,
+                                 gboolean      read_only,
+                                 GError      **error);
+void          hg_db_free        (HgDb         *db);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HgDb, hg_db_free)
+/* A cached statement, reset and with its bindings cleared. */
+sqlite3_stmt *hg_db_prepare     (HgDb         *db,
+                                 const char   *sql,
+                                 GError      **error);
+gboolean      hg_db_exec        (HgDb         *db,
+                                 const char   *sql,
+                                 GError      **error);
+/* Steps a statement that returns no row and resets it. */
+gboolean      hg_db_step_done   (HgDb         *db,
+                                 sqlite3_stmt *stmt,
+                                 GError      **error);
+/* Turns the connection's last error into a GError: HG_ERROR_UNAVAILABLE for
+ * a full, read-only or failing disk, HG_ERROR_INTERNAL otherwise. */
+void          hg_db_set_error   (HgDb         *db,
+                                 GError      **error,
+                                 const char   *what);
+
+void          hg_bind_text      (sqlite3_stmt *stmt,
+                                 int           index,
+                                 const char   *text);
+char         *hg_column_dup     (sqlite3_stmt *stmt,
+                                 int           index);
+
+/* Runs on the writer thread inside its own SAVEPOINT; returning FALSE rolls
+ * back everything it did. @now is the batch's clock, in ms. */
+typedef gboolean (*HgStoreJobFunc) (HgStore  *self,
+                                    HgDb     *db,
+                                    gint64    now,
+                                    gpointer  data,
+                                    GError  **error);
+
+void          hg_store_queue_job  (HgStore             *self,
+                                   HgStoreJobFunc       func,
+                                   gpointer             data,
+                                   GDestroyNotify       destroy,
+                                   gpointer             source_tag,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data);
+/* The job's data, borrowed from the task, or NULL with @error set. */
+gpointer      hg_store_job_finish (HgStore             *self,
+                                   GAsyncResult        *result,
+                                   gpointer             source_tag,
+                                   GError             **error);
+
+gboolean      hg_store_run_sync   (HgStore             *self,
+                                   HgStoreJobFunc       func,
+                                   gpointer             data,
+                                   GError             **error);
+
+/* Loaders shared by both connections. */
+HgIncident   *hg_store_load_incident   (HgDb        *db,
+                                        gint64       id,
+                                        gboolean     detail,
+                                        GError     **error);
+HgAlertType  *hg_store_load_alert_type (HgDb        *db,
+                                        const char  *code,
+                                        GError     **error);
+HgPatient    *hg_store_load_patient    (HgDb        *db,
+                                        const char  *id,
+                                        GError     **error);
+HgStaff      *hg_store_load_staff      (HgDb        *db,
+                                        const char  *id,
+                                        gint64       now,
+                                        GError     **error);
+/* The staff on duty now, not disabled, not admins: assignment candidates. */
+GPtrArray    *hg_store_load_candidates (HgDb        *db,
+                                        gint64       now,
+                                        GError     **error);
+HgAlert      *hg_store_alert_from_row  (sqlite3_stmt *stmt);
+
+#define HG_ALERT_COLUMNS \
+  "a.id, a.incident_id, a.type, a.patient_id, a.ward, a.room, a.bed, a.severity, " \
+  "a.message, a.source, a.labels, a.dedup_key, a.phase, a.occurred_at, a.received_at"
+
+G_END_DECLS

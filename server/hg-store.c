@@ -1,0 +1,580 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "HealthGuard-Store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "hg-error.h"
+#include "hg-store-private.h"
+
+/* A batch is bounded so a flood of requests still gets answers in turn. */
+#define MAX_BATCH 512
+#define MIGRATIONS_PATH "/org/healthguard/server/migrations"
+
+G_DEFINE_FINAL_TYPE (HgStore, hg_store, G_TYPE_OBJECT)
+
+static char stop_sentinel;
+
+typedef struct {
+  HgStoreJobFunc func;
+  gpointer       data;
+  GDestroyNotify destroy;
+} HgJob;
+
+static void
+hg_job_free (gpointer data)
+{
+  HgJob *job = data;
+
+  if (job->destroy != NULL)
+    job->destroy (job->data);
+  g_free (job);
+}
+
+void
+hg_principal_clear (HgPrincipal *principal)
+{
+  g_clear_pointer (&principal->staff_id, g_free);
+  g_clear_pointer (&principal->name, g_free);
+  memset (principal->token_hash, 0, sizeof principal->token_hash);
+}
+
+/* --- One connection --------------------------------------------------- */
+
+void
+hg_db_set_error (HgDb       *db,
+                 GError    **error,
+                 const char *what)
+{
+  int code = sqlite3_extended_errcode (db->handle) & 0xff;
+  HgErrorCode hg_code = HG_ERROR_INTERNAL;
+
+  if (code == SQLITE_FULL || code == SQLITE_READONLY || code == SQLITE_IOERR ||
+      code == SQLITE_CANTOPEN || code == SQLITE_BUSY || code == SQLITE_LOCKED)
+    hg_code = HG_ERROR_UNAVAILABLE;
+
+  g_warning ("Database error while %s: %s", what, sqlite3_errmsg (db->handle));
+  hg_set_error (error, hg_code, NULL, NULL, "database error while %s", what);
+}
+
+static void
+finalize_stmt (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+HgDb *
+hg_db_open (const char  *path,
+            gboolean     read_only,
+            GError     **error)
+{
+  g_autoptr(HgDb) db = g_new0 (HgDb, 1);
+  int flags = SQLITE_OPEN_NOMUTEX | (read_only ? SQLITE_OPEN_READONLY
+                                               : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+
+  db->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_stmt);
+  if (sqlite3_open_v2 (path, &db->handle, flags, NULL) != SQLITE_OK)
+    {
+      hg_set_error (error, HG_ERROR_UNAVAILABLE, NULL, NULL,
+                    "cannot open database %s: %s", path,
+                    db->handle ? sqlite3_errmsg (db->handle) : "out of memory");
+      return NULL;
+    }
+  sqlite3_extended_result_codes (db->handle, 1);
+  sqlite3_busy_timeout (db->handle, 5000);
+  return g_steal_pointer (&db);
+}
+
+void
+hg_db_free (HgDb *db)
+{
+  if (db == NULL)
+    return;
+  g_clear_pointer (&db->stmts, g_hash_table_unref);
+  sqlite3_close_v2 (db->handle);
+  g_free (db);
+}
+
+sqlite3_stmt *
+hg_db_prepare (HgDb       *db,
+               const char *sql,
+               GError    **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (db->stmts, sql);
+
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+  if (sqlite3_prepare_v3 (db->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+    {
+      hg_db_set_error (db, error, "preparing a statement");
+      g_debug ("Statement was: %s", sql);
+      return NULL;
+    }
+  g_hash_table_insert (db->stmts, g_strdup (sql), stmt);
+  return stmt;
+}
+
+gboolean
+hg_db_exec (HgDb       *db,
+            const char *sql,
+            GError    **error)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db->handle, sql, NULL, NULL, &message) != SQLITE_OK)
+    {
+      g_warning ("Database error: %s", message ? message : "unknown");
+      hg_set_error (error, HG_ERROR_UNAVAILABLE, NULL, NULL, "database error: %s",
+                    message ? message : "unknown");
+      sqlite3_free (message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+hg_db_step_done (HgDb         *db,
+                 sqlite3_stmt *stmt,
+                 GError      **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      hg_db_set_error (db, error, "writing");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+hg_bind_text (sqlite3_stmt *stmt,
+              int           index,
+              const char   *text)
+{
+  if (text == NULL)
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+}
+
+char *
+hg_column_dup (sqlite3_stmt *stmt,
+               int           index)
+{
+  const unsigned char *text = sqlite3_column_text (stmt, index);
+
+  return text ? g_strdup ((const char *) text) : NULL;
+}
+
+/* --- Schema ----------------------------------------------------------- */
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(char **) a, *(char **) b);
+}
+
+static gboolean
+apply_migration (HgDb       *db,
+                 const char *name,
+                 gint64      version,
+                 GError    **error)
+{
+  g_autofree char *path = g_build_path ("/", MIGRATIONS_PATH, name, NULL);
+  g_autoptr(GBytes) sql = g_resources_lookup_data (path, 0, error);
+  sqlite3_stmt *stmt;
+
+  if (sql == NULL)
+    return FALSE;
+  g_message ("Applying database migration %s", name);
+  if (!hg_db_exec (db, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  if (!hg_db_exec (db, g_bytes_get_data (sql, NULL), error) ||
+      !(stmt = hg_db_prepare (db, "INSERT INTO schema_migrations (version, name, applied_at) "
+                                  "VALUES (?, ?, strftime('%s','now') * 1000)", error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, version);
+  hg_bind_text (stmt, 2, name);
+  if (!hg_db_step_done (db, stmt, error) || !hg_db_exec (db, "COMMIT", error))
+    goto fail;
+  return TRUE;
+
+fail:
+  hg_db_exec (db, "ROLLBACK", NULL);
+  return FALSE;
+}
+
+static gint64
+applied_version (HgDb *db)
+{
+  sqlite3_stmt *stmt = hg_db_prepare (db, "SELECT coalesce(max(version), 0) FROM schema_migrations", NULL);
+  gint64 version = 0;
+
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int64 (stmt, 0);
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+  return version;
+}
+
+/* Migrations are numbered files (NNN-what.sql); each runs once, in its own
+ * transaction, and is recorded in schema_migrations. */
+static gboolean
+migrate (HgDb    *db,
+         GError **error)
+{
+  g_auto(GStrv) names = NULL;
+  gint64 current;
+
+  if (!hg_db_exec (db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                       " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+                       " applied_at INTEGER NOT NULL)", error))
+    return FALSE;
+  current = applied_version (db);
+  names = g_resources_enumerate_children (MIGRATIONS_PATH, 0, error);
+  if (names == NULL)
+    return FALSE;
+  qsort (names, g_strv_length (names), sizeof (char *), compare_names);
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      gint64 version = g_ascii_strtoll (names[i], NULL, 10);
+
+      if (version <= 0)
+        continue;
+      if (version > current && !apply_migration (db, names[i], version, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* --- The writer ------------------------------------------------------- */
+
+static void
+run_job (HgStore *self,
+         gint64   now,
+         GTask   *task,
+         GError **error)
+{
+  HgJob *job = g_task_get_task_data (task);
+
+  if (!hg_db_exec (self->writer, "SAVEPOINT job", error))
+    return;
+  if (job->func (self, self->writer, now, job->data, error))
+    {
+      hg_db_exec (self->writer, "RELEASE job", NULL);
+      return;
+    }
+  hg_db_exec (self->writer, "ROLLBACK TO job", NULL);
+  hg_db_exec (self->writer, "RELEASE job", NULL);
+}
+
+/* One transaction, one fsync, for every job of the batch; each task is
+ * completed only after the commit made its work durable. */
+static void
+run_batch (HgStore   *self,
+           GPtrArray *batch)
+{
+  g_autoptr(GError) begin_error = NULL;
+  g_autofree GError **errors = g_new0 (GError *, batch->len);
+  gint64 now = hg_time_now_ms ();
+
+  if (hg_db_exec (self->writer, "BEGIN IMMEDIATE", &begin_error))
+    {
+      g_autoptr(GError) commit_error = NULL;
+
+      for (guint i = 0; i < batch->len; i++)
+        run_job (self, now, g_ptr_array_index (batch, i), &errors[i]);
+      if (hg_db_exec (self->writer, "COMMIT", &commit_error))
+        g_atomic_int_set (&self->write_failed, FALSE);
+      else
+        {
+          g_atomic_int_set (&self->write_failed, TRUE);
+          hg_db_exec (self->writer, "ROLLBACK", NULL);
+          for (guint i = 0; i < batch->len; i++)
+            if (errors[i] == NULL)
+              errors[i] = g_error_copy (commit_error);
+        }
+    }
+  else
+    {
+      g_atomic_int_set (&self->write_failed, TRUE);
+      for (guint i = 0; i < batch->len; i++)
+        errors[i] = g_error_copy (begin_error);
+    }
+
+  for (guint i = 0; i < batch->len; i++)
+    {
+      g_autoptr(GTask) task = g_ptr_array_index (batch, i);
+
+      if (errors[i] != NULL)
+        g_task_return_error (task, errors[i]);
+      else
+        g_task_return_boolean (task, TRUE);
+    }
+}
+
+static gpointer
+writer_main (gpointer data)
+{
+  HgStore *self = data;
+  gboolean stop = FALSE;
+
+  while (!stop)
+    {
+      g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+      gpointer item = g_async_queue_pop (self->queue);
+
+      while (item != NULL)
+        {
+          if (item == &stop_sentinel)
+            {
+              stop = TRUE;
+              break;
+            }
+          g_ptr_array_add (batch, item);
+          if (batch->len >= MAX_BATCH)
+            break;
+          item = g_async_queue_try_pop (self->queue);
+        }
+      if (batch->len > 0)
+        run_batch (self, batch);
+    }
+  return NULL;
+}
+
+void
+hg_store_queue_job (HgStore             *self,
+                    HgStoreJobFunc       func,
+                    gpointer             data,
+                    GDestroyNotify       destroy,
+                    gpointer             source_tag,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  GTask *task = g_task_new (self, NULL, callback, user_data);
+  HgJob *job = g_new0 (HgJob, 1);
+
+  job->func = func;
+  job->data = data;
+  job->destroy = destroy;
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, job, hg_job_free);
+
+  if (self->thread == NULL)
+    {
+      g_task_return_new_error (task, HG_ERROR, HG_ERROR_UNAVAILABLE, "the store is closed");
+      g_object_unref (task);
+      return;
+    }
+  g_async_queue_push (self->queue, task);
+}
+
+gpointer
+hg_store_job_finish (HgStore      *self,
+                     GAsyncResult *result,
+                     gpointer      source_tag,
+                     GError      **error)
+{
+  HgJob *job;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+  job = g_task_get_task_data (G_TASK (result));
+  return job->data;
+}
+
+/* --- Life ------------------------------------------------------------- */
+
+static gboolean
+configure_writer (HgDb    *db,
+                  GError **error)
+{
+  /* FULL: a 201 must survive a power cut, not only a crash. */
+  return hg_db_exec (db, "PRAGMA journal_mode=WAL;"
+                         "PRAGMA synchronous=FULL;"
+                         "PRAGMA foreign_keys=ON;", error);
+}
+
+HgStore *
+hg_store_open (const char             *path,
+               const HgStoreSettings  *settings,
+               GError                **error)
+{
+  g_autoptr(HgStore) self = g_object_new (HG_TYPE_STORE, NULL);
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      hg_set_error (error, HG_ERROR_UNAVAILABLE, NULL, NULL,
+                    "cannot create %s: %s", dir, g_strerror (errno));
+      return NULL;
+    }
+  self->path = g_strdup (path);
+  if (settings != NULL)
+    self->settings = *settings;
+  if (self->settings.correlation_window_ms <= 0)
+    self->settings.correlation_window_ms = 300 * 1000;
+
+  self->writer = hg_db_open (path, FALSE, error);
+  if (self->writer == NULL || !configure_writer (self->writer, error) || !migrate (self->writer, error))
+    return NULL;
+  self->reader = hg_db_open (path, TRUE, error);
+  if (self->reader == NULL || !hg_db_exec (self->reader, "PRAGMA query_only=1", error))
+    return NULL;
+
+  self->thread = g_thread_new ("hg-store-writer", writer_main, self);
+  g_debug ("Opened %s", path);
+  return g_steal_pointer (&self);
+}
+
+void
+hg_store_close (HgStore *self)
+{
+  g_return_if_fail (HG_IS_STORE (self));
+
+  if (self->thread == NULL)
+    return;
+  g_async_queue_push (self->queue, &stop_sentinel);
+  g_thread_join (g_steal_pointer (&self->thread));
+  /* Leave the WAL checkpointed so the file alone is the whole database. */
+  hg_db_exec (self->writer, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
+}
+
+const char *
+hg_store_get_path (HgStore *self)
+{
+  g_return_val_if_fail (HG_IS_STORE (self), NULL);
+  return self->path;
+}
+
+gboolean
+hg_store_check_writable (HgStore  *self,
+                         GError  **error)
+{
+  g_return_val_if_fail (HG_IS_STORE (self), FALSE);
+
+  if (self->thread == NULL)
+    {
+      hg_set_error (error, HG_ERROR_UNAVAILABLE, "not_ready", NULL, "the store is closed");
+      return FALSE;
+    }
+  if (g_atomic_int_get (&self->write_failed))
+    {
+      hg_set_error (error, HG_ERROR_UNAVAILABLE, "not_ready", NULL,
+                    "the database refused the last write");
+      return FALSE;
+    }
+  if (g_access (self->path, W_OK) != 0)
+    {
+      hg_set_error (error, HG_ERROR_UNAVAILABLE, "not_ready", NULL,
+                    "the database file is not writable: %s", g_strerror (errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+hg_store_is_empty (HgStore *self)
+{
+  sqlite3_stmt *stmt = hg_db_prepare (self->reader, "SELECT NOT EXISTS (SELECT 1 FROM staff)", NULL);
+  gboolean empty = FALSE;
+
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    empty = sqlite3_column_int (stmt, 0);
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+  return empty;
+}
+
+static void
+hg_store_dispose (GObject *object)
+{
+  HgStore *self = HG_STORE (object);
+
+  if (self->thread != NULL)
+    hg_store_close (self);
+  G_OBJECT_CLASS (hg_store_parent_class)->dispose (object);
+}
+
+static void
+hg_store_finalize (GObject *object)
+{
+  HgStore *self = HG_STORE (object);
+
+  g_clear_pointer (&self->reader, hg_db_free);
+  g_clear_pointer (&self->writer, hg_db_free);
+  g_clear_pointer (&self->queue, g_async_queue_unref);
+  g_clear_pointer (&self->path, g_free);
+  G_OBJECT_CLASS (hg_store_parent_class)->finalize (object);
+}
+
+static void
+hg_store_class_init (HgStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = hg_store_dispose;
+  object_class->finalize = hg_store_finalize;
+}
+
+static void
+hg_store_init (HgStore *self)
+{
+  self->queue = g_async_queue_new ();
+}
+
+typedef struct {
+  gboolean  done;
+  GError   *error;
+} SyncWait;
+
+static void
+sync_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  SyncWait *wait = user_data;
+
+  hg_store_job_finish (HG_STORE (object), result, hg_store_run_sync, &wait->error);
+  wait->done = TRUE;
+}
+
+/* For start-up work (the demo hospital) before the server serves. */
+gboolean
+hg_store_run_sync (HgStore        *self,
+                   HgStoreJobFunc  func,
+                   gpointer        data,
+                   GError        **error)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  SyncWait wait = { FALSE, NULL };
+
+  g_main_context_push_thread_default (context);
+  hg_store_queue_job (self, func, data, NULL, hg_store_run_sync, sync_done, &wait);
+  while (!wait.done)
+    g_main_context_iteration (context, TRUE);
+  g_main_context_pop_thread_default (context);
+
+  if (wait.error != NULL)
+    {
+      g_propagate_error (error, wait.error);
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* All SQL lives behind this interface.
+ *
+ * Writes run on one writer thread: each request's job is queued, the writer
+ * takes every job waiting (up to a bound) into one transaction, each job
+ * inside its own SAVEPOINT so a refused job changes nothing, commits with
+ * synchronous=FULL, and only then completes the jobs' GTasks back on the
+ * caller's main context. One fsync serves a whole batch (group commit).
+ *
+ * Reads run synchronously on the caller's thread on their own connection;
+ * they are short, indexed queries, and WAL lets them run beside the writer.
+ * Reads and async calls must all come from the thread that opened the store. */
+
+#include <gio/gio.h>
+#include "hg-models.h"
+
+G_BEGIN_DECLS
+
+#define HG_TYPE_STORE (hg_store_get_type ())
+G_DECLARE_FINAL_TYPE (HgStore, hg_store, HG, STORE, GObject)
+
+/* Who is acting: a signed-in staff member. */
+typedef struct {
+  char   *staff_id;
+  char   *name;
+  HgRole  role;
+  guchar  token_hash[32];
+} HgPrincipal;
+
+void hg_principal_clear (HgPrincipal *principal);
+
+typedef struct {
+  gint64   correlation_window_ms;
+} HgStoreSettings;
+
+HgStore    *hg_store_open              (const char             *path,
+                                        const HgStoreSettings  *settings,
+                                        GError                **error);
+/* Stops the writer after the jobs already queued. */
+void        hg_store_close             (HgStore                *self);
+const char *hg_store_get_path          (HgStore                *self);
+/* TRUE when the database accepts a write now (for /health/ready). */
+gboolean    hg_store_check_writable    (HgStore                *self,
+                                        GError                **error);
+
+/* --- Demo and administration (synchronous, before serving) --- */
+gboolean    hg_store_is_empty          (HgStore                *self);
+gboolean    hg_store_load_demo         (HgStore                *self,
+                                        GBytes                 *hospital_json,
+                                        const char             *password,
+                                        GError                **error);
+
+/* --- Reads --- */
+typedef struct {
+  guint     statuses;       /* bit set of 1 << HgIncidentStatus; 0: any */
+  guint     severities;     /* bit set of 1 << HgSeverity; 0: any */
+  char     *assignee_id;
+  char     *ward;
+  char     *patient_id;
+  gint64    before_id;      /* keyset cursor: only ids below; 0: from the top */
+  guint     limit;
+} HgIncidentFilter;
+
+void        hg_incident_filter_clear   (HgIncidentFilter       *filter);
+/* The SQL a list query runs, for tests that check its plan. */
+char       *hg_store_incident_list_sql (const HgIncidentFilter *filter);
+
+gboolean    hg_store_lookup_token      (HgStore                *self,
+                                        const guchar            hash[32],
+                                        HgPrincipal            *out,
+                                        GError                **error);
+/* The yescrypt hash of an enabled account, or NULL (unknown or disabled). */
+char       *hg_store_get_password_hash (HgStore                *self,
+                                        const char             *staff_id);
+HgIncident *hg_store_get_incident      (HgStore                *self,
+                                        gint64                  id,
+                                        gboolean                detail,
+                                        GError                **error);
+/* Returns HgIncident*s, newest first; @out_next_before is the id to continue
+ * below, or 0 at the end. */
+GPtrArray  *hg_store_list_incidents    (HgStore                *self,
+                                        const HgIncidentFilter *filter,
+                                        gint64                 *out_next_before,
+                                        GError                **error);
+HgAlert    *hg_store_get_alert         (HgStore                *self,
+                                        gint64                  id,
+                                        GError                **error);
+GPtrArray  *hg_store_list_alerts       (HgStore                *self,
+                                        gint64                  before_id,
+                                        guint                   limit,
+                                        gint64                 *out_next_before,
+                                        GError                **error);
+GPtrArray  *hg_store_list_alert_types  (HgStore                *self,
+                                        GError                **error);
+HgStaff    *hg_store_get_staff         (HgStore                *self,
+                                        const char             *id,
+                                        GError                **error);
+/* All staff, or with @on_duty_only those on duty now, filtered by the
+ * optional role, specialty and ward. */
+GPtrArray  *hg_store_list_staff        (HgStore                *self,
+                                        gboolean                on_duty_only,
+                                        const int              *role,
+                                        const char             *specialty,
+                                        const char             *ward,
+                                        GError                **error);
+
+typedef struct {
+  guint  count;
+  double mean;
+  double p50;
+  double p90;
+} HgDurationStats;
+
+typedef struct {
+  gint64          window_ms;
+  guint           by_status[HG_N_STATUSES];
+  guint           by_severity[HG_N_SEVERITIES];
+  guint           total;
+  HgDurationStats mtta;     /* seconds, alert to acknowledgement */
+  HgDurationStats mttr;     /* seconds, alert to resolution */
+} HgIncidentStats;
+
+gboolean    hg_store_incident_stats    (HgStore                *self,
+                                        gint64                  window_ms,
+                                        HgIncidentStats        *out,
+                                        GError                **error);
+
+/* --- Writes (asynchronous, group-committed) --- */
+
+/* One posted alert's outcome. */
+typedef struct {
+  HgAlert    *alert;
+  HgIncident *incident;      /* NULL for an "end" that matched nothing */
+  gboolean    deduplicated;
+} HgIngestResult;
+
+/* Ingests @alerts (HgAlert*) all or nothing. @posted_by names the poster.
+ * The result is a GPtrArray of HgIngestResult*, in order. */
+void        hg_store_ingest_async      (HgStore                *self,
+                                        GPtrArray              *alerts,
+                                        const char             *posted_by,
+                                        GAsyncReadyCallback     callback,
+                                        gpointer                user_data);
+GPtrArray  *hg_store_ingest_finish     (HgStore                *self,
+                                        GAsyncResult           *result,
+                                        GError                **error);
+
+typedef struct {
+  gint64       incident_id;
+  HgAction     action;
+  const char  *text;             /* note or reason, may be NULL */
+  const char  *target_staff_id;  /* reassign */
+  gint64       expected_version; /* 0: any */
+} HgActionRequest;
+
+void        hg_store_act_async         (HgStore                *self,
+                                        const HgPrincipal      *actor,
+                                        const HgActionRequest  *request,
+                                        GAsyncReadyCallback     callback,
+                                        gpointer                user_data);
+HgIncident *hg_store_act_finish        (HgStore                *self,
+                                        GAsyncResult           *result,
+                                        GError                **error);
+
+void        hg_store_add_note_async    (HgStore                *self,
+                                        const HgPrincipal      *actor,
+                                        gint64                  incident_id,
+                                        const char             *text,
+                                        GAsyncReadyCallback     callback,
+                                        gpointer                user_data);
+HgNote     *hg_store_add_note_finish   (HgStore                *self,
+                                        GAsyncResult           *result,
+                                        GError                **error);
+
+/* Stores a new session for @staff_id; the token itself is never stored. */
+void        hg_store_create_session_async (HgStore             *self,
+                                        const char             *staff_id,
+                                        const guchar            token_hash[32],
+                                        const char             *station,
+                                        gint64                  expires_at,
+                                        GAsyncReadyCallback     callback,
+                                        gpointer                user_data);
+HgStaff    *hg_store_create_session_finish (HgStore            *self,
+                                        GAsyncResult           *result,
+                                        GError                **error);
+void        hg_store_revoke_session_async (HgStore             *self,
+                                        const guchar            token_hash[32],
+                                        GAsyncReadyCallback     callback,
+                                        gpointer                user_data);
+gboolean    hg_store_revoke_session_finish (HgStore            *self,
+                                        GAsyncResult           *result,
+                                        GError                **error);
+
+G_END_DECLS
