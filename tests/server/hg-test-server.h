@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* The real server, in-process, on 127.0.0.1:0, on a copy of the demo
+ * hospital; its main loop runs on a thread of its own so that the tests
+ * can talk to it with a synchronous SoupSession, as any client would. */
+
+#include <libsoup/soup.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _HgTestServer HgTestServer;
+
+/* Runs on the database file before the server opens it: tests shape the
+ * hospital here (take people off duty, …) with plain SQL. */
+typedef void (*HgTestPrepareFunc) (const char *db_path,
+                                   gpointer    user_data);
+
+HgTestServer *hg_test_server_start      (HgTestPrepareFunc  prepare,
+                                         gpointer           user_data);
+void          hg_test_server_stop       (HgTestServer      *ts);
+const char   *hg_test_server_db_path    (HgTestServer      *ts);
+/* Stops the store but keeps serving, as after a disk failure. */
+void          hg_test_server_close_store (HgTestServer     *ts);
+
+/* Sends a request; @body may be NULL (no body) and is sent as
+ * application/json unless @content_type says otherwise. Returns the parsed
+ * JSON answer (NULL for an empty one) and the status in @out_status. */
+JsonNode     *hg_test_request_full      (HgTestServer      *ts,
+                                         const char        *method,
+                                         const char        *path,
+                                         const char        *token,
+                                         const char        *content_type,
+                                         const char        *body,
+                                         gsize              body_len,
+                                         guint             *out_status,
+                                         SoupMessageHeaders **out_headers);
+JsonNode     *hg_test_request           (HgTestServer      *ts,
+                                         const char        *method,
+                                         const char        *path,
+                                         const char        *token,
+                                         const char        *body,
+                                         guint             *out_status);
+/* Signs in with the demo password; asserts it works. */
+char         *hg_test_login             (HgTestServer      *ts,
+                                         const char        *staff_id);
+/* Posts one alert as @token and returns the answer; asserts 201. */
+JsonNode     *hg_test_post_alert        (HgTestServer      *ts,
+                                         const char        *token,
+                                         const char        *body);
+
+/* Runs SQL on a database file (outside the server). */
+void          hg_test_sql               (const char        *db_path,
+                                         const char        *sql);
+gint64        hg_test_sql_int           (const char        *db_path,
+                                         const char        *sql);
+/* A fingerprint of every row and version the API can change: equal before
+ * and after a refused request means nothing was stored. */
+char         *hg_test_fingerprint       (const char        *db_path);
+
+/* Small JSON readers for assertions ("incident.assignee.id" paths). */
+JsonNode     *hg_test_json_get          (JsonNode          *node,
+                                         const char        *path);
+const char   *hg_test_json_string       (JsonNode          *node,
+                                         const char        *path);
+gint64        hg_test_json_int          (JsonNode          *node,
+                                         const char        *path);
+gboolean      hg_test_json_is_null      (JsonNode          *node,
+                                         const char        *path);
+
+G_END_DECLS
