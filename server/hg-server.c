@@ -114,7 +114,7 @@ hg_request_respond_json (HgRequest *req,
   g_return_if_fail (!req->answered);
   body = hg_json_to_string (node, &len);
   json_node_unref (node);
-  soup_server_message_set_status (req->msg, status, NULL);
+  soup_server_message_set_status (req->msg, status, status == 429 ? "Too Many Requests" : NULL);
   soup_server_message_set_response (req->msg, "application/json", SOUP_MEMORY_TAKE, body, len);
   finish_answer (req);
 }
@@ -253,8 +253,17 @@ hg_request_parse_body (HgRequest *req,
 {
   SoupMessageBody *body = soup_server_message_get_request_body (req->msg);
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
-  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
-  gsize len = g_bytes_get_size (bytes);
+  GByteArray *streamed = g_object_get_data (G_OBJECT (req->msg), "hg-streamed-body");
+  g_autoptr(GBytes) bytes = NULL;
+  gsize len;
+
+  if (g_object_get_data (G_OBJECT (req->msg), "hg-body-too-large") != NULL)
+    {
+      hg_set_error (error, HG_ERROR_TOO_LARGE, NULL, NULL, "the body is over %d bytes", HG_MAX_BODY_SIZE);
+      return NULL;
+    }
+  bytes = streamed ? g_bytes_new (streamed->data, streamed->len) : soup_message_body_flatten (body);
+  len = g_bytes_get_size (bytes);
 
   if (len == 0 && allow_empty)
     return json_node_init_object (json_node_alloc (), json_object_new ());
@@ -376,18 +385,17 @@ static const Route *
 find_route (const char *method,
             const char *path,
             char       *params[MAX_PARAMS],
-            gboolean   *path_known)
+            GString    *allowed)
 {
   g_auto(GStrv) segments = g_strsplit (path, "/", -1);
 
-  *path_known = FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
     {
       char *found[MAX_PARAMS] = { NULL, NULL };
 
       if (!match_route (&routes[i], segments, found))
         continue;
-      *path_known = TRUE;
+      g_string_append_printf (allowed, "%s%s", allowed->len ? ", " : "", routes[i].method);
       if (!g_str_equal (routes[i].method, method) &&
           !(g_str_equal (method, "HEAD") && g_str_equal (routes[i].method, "GET")))
         continue;
@@ -478,16 +486,18 @@ handle_request (SoupServer        *soup,
 {
   HgServer *self = user_data;
   HgRequest *req = g_new0 (HgRequest, 1);
-  gboolean path_known;
+  g_autoptr(GString) allowed = g_string_new (NULL);
 
-  req->route = find_route (soup_server_message_get_method (msg), path, req->params, &path_known);
+  req->route = find_route (soup_server_message_get_method (msg), path, req->params, allowed);
   if (req->route == NULL)
     {
       g_free (req);
-      if (path_known)
+      if (allowed->len > 0)
         {
           respond_plain_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed",
                                "this method is not allowed here");
+          soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                        "Allow", allowed->str);
           return;
         }
       respond_plain_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", "no such path");
@@ -499,7 +509,29 @@ handle_request (SoupServer        *soup,
   run_handler (req);
 }
 
-/* Refuses an oversized body from its headers, before reading it. */
+static void
+count_chunk (SoupServerMessage *msg,
+             GBytes            *chunk,
+             gpointer           user_data)
+{
+  GByteArray *streamed = g_object_get_data (G_OBJECT (msg), "hg-streamed-body");
+  gsize len = g_bytes_get_size (chunk);
+
+  if (streamed == NULL)
+    return;
+  if (streamed->len + len > HG_MAX_BODY_SIZE)
+    {
+      /* Keep reading (HTTP needs it) but keep nothing. */
+      g_object_set_data (G_OBJECT (msg), "hg-body-too-large", GINT_TO_POINTER (TRUE));
+      g_object_set_data (G_OBJECT (msg), "hg-streamed-body", NULL);
+      return;
+    }
+  g_byte_array_append (streamed, g_bytes_get_data (chunk, NULL), len);
+}
+
+/* Refuses an oversized body from its headers, before reading it; a body
+ * without a length (chunked) is counted as it arrives and never held past
+ * the limit. */
 static void
 early_handler (SoupServer        *soup,
                SoupServerMessage *msg,
@@ -516,6 +548,15 @@ early_handler (SoupServer        *soup,
                            "the body is over 1 MiB");
       soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                     "Connection", "close");
+      return;
+    }
+  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH &&
+      soup_message_headers_get_encoding (headers) != SOUP_ENCODING_NONE)
+    {
+      soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+      g_object_set_data_full (G_OBJECT (msg), "hg-streamed-body", g_byte_array_new (),
+                              (GDestroyNotify) g_byte_array_unref);
+      g_signal_connect (msg, "got-chunk", G_CALLBACK (count_chunk), NULL);
     }
 }
 

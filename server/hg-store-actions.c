@@ -42,7 +42,7 @@ set_status (HgDb              *db,
 {
   static const char *const sql[HG_N_STATUSES] = {
     [HG_INCIDENT_STATUS_OPEN] = "UPDATE incidents SET status = 'open', assignee_id = NULL,"
-                                " version = version + 1 WHERE id = ?2",
+                                " assigned_at = NULL, version = version + 1 WHERE id = ?2",
     [HG_INCIDENT_STATUS_ASSIGNED] = "UPDATE incidents SET status = 'assigned',"
                                     " version = version + 1 WHERE id = ?2",
     [HG_INCIDENT_STATUS_ACKNOWLEDGED] = "UPDATE incidents SET status = 'acknowledged',"
@@ -223,8 +223,7 @@ act_reassign (HgDb        *db,
                     "%s cannot take incidents", target->id);
       return FALSE;
     }
-  if (incident->assignee != NULL && g_strcmp0 (incident->assignee->id, target->id) == 0 &&
-      incident->status == HG_INCIDENT_STATUS_ASSIGNED)
+  if (incident->assignee != NULL && g_strcmp0 (incident->assignee->id, target->id) == 0)
     {
       hg_set_error (error, HG_ERROR_CONFLICT, "already_assigned", "staff_id",
                     "the incident is already assigned to %s", target->id);
