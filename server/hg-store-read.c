@@ -475,50 +475,33 @@ hg_incident_filter_clear (HgIncidentFilter *filter)
   g_clear_pointer (&filter->patient_id, g_free);
 }
 
-static void
-append_in_list (GString    *sql,
-                const char *column,
-                guint       bits,
-                guint       n,
-                const char *(*name) (int))
+/* The values of a bit set, or { -1 } when it is empty (no filter). */
+static guint
+bit_values (guint bits,
+            guint n,
+            int   values[])
 {
-  gboolean first = TRUE;
+  guint count = 0;
 
-  g_string_append_printf (sql, " AND %s IN (", column);
   for (guint i = 0; i < n; i++)
     if (bits & (1u << i))
-      {
-        g_string_append_printf (sql, "%s'%s'", first ? "" : ",", name (i));
-        first = FALSE;
-      }
-  g_string_append (sql, ")");
+      values[count++] = i;
+  if (count == 0)
+    values[count++] = -1;
+  return count;
 }
 
-static const char *
-status_name (int status)
+static void
+append_branch (GString                *sql,
+               const HgIncidentFilter *filter,
+               int                     status,
+               int                     severity)
 {
-  return hg_incident_status_to_string (status);
-}
-
-static const char *
-severity_name (int severity)
-{
-  return hg_severity_to_string (severity);
-}
-
-/* Enumerations go into the text (from our own tables, never from the
- * request) so that the statement cache keys on the filter's shape; the
- * free-text filters are bound. Newest first, below the cursor: keyset
- * pagination whose cost does not grow with the table. */
-char *
-hg_store_incident_list_sql (const HgIncidentFilter *filter)
-{
-  GString *sql = g_string_new (INCIDENT_SELECT " WHERE i.id < ?1");
-
-  if (filter->statuses != 0)
-    append_in_list (sql, "i.status", filter->statuses, HG_N_STATUSES, status_name);
-  if (filter->severities != 0)
-    append_in_list (sql, "i.severity", filter->severities, HG_N_SEVERITIES, severity_name);
+  g_string_append (sql, INCIDENT_SELECT " WHERE i.id < ?1");
+  if (status >= 0)
+    g_string_append_printf (sql, " AND i.status = '%s'", hg_incident_status_to_string (status));
+  if (severity >= 0)
+    g_string_append_printf (sql, " AND i.severity = '%s'", hg_severity_to_string (severity));
   if (filter->assignee_id != NULL)
     g_string_append (sql, " AND i.assignee_id = ?2");
   if (filter->ward != NULL)
@@ -526,6 +509,35 @@ hg_store_incident_list_sql (const HgIncidentFilter *filter)
   if (filter->patient_id != NULL)
     g_string_append (sql, " AND i.patient_id = ?4");
   g_string_append (sql, " ORDER BY i.id DESC LIMIT ?5");
+}
+
+/* Keyset pagination whose cost does not grow with the table: newest first,
+ * below the cursor, never OFFSET. A list of statuses or severities becomes
+ * one branch per combination, each reading at most one page in id order
+ * from an index; the branches are merged and cut to the page. Enumerations
+ * go into the text (from our own tables, never from the request) so that
+ * the statement cache keys on the filter's shape; free text is bound. */
+char *
+hg_store_incident_list_sql (const HgIncidentFilter *filter)
+{
+  GString *sql = g_string_new (NULL);
+  int statuses[HG_N_STATUSES], severities[HG_N_SEVERITIES];
+  guint n_statuses = bit_values (filter->statuses, HG_N_STATUSES, statuses);
+  guint n_severities = bit_values (filter->severities, HG_N_SEVERITIES, severities);
+
+  if (n_statuses * n_severities == 1)
+    {
+      append_branch (sql, filter, statuses[0], severities[0]);
+      return g_string_free (sql, FALSE);
+    }
+  for (guint s = 0; s < n_statuses; s++)
+    for (guint v = 0; v < n_severities; v++)
+      {
+        g_string_append (sql, sql->len ? " UNION ALL SELECT * FROM (" : "SELECT * FROM (");
+        append_branch (sql, filter, statuses[s], severities[v]);
+        g_string_append (sql, ")");
+      }
+  g_string_append (sql, " ORDER BY 1 DESC LIMIT ?5");
   return g_string_free (sql, FALSE);
 }
 

@@ -81,12 +81,17 @@ CREATE TABLE incidents (
   started_at         INTEGER,
   resolved_at        INTEGER
 );
--- Keyset pages walk these newest first (id DESC) whatever the filter.
+-- Keyset pages walk these newest first (id DESC) whatever the filter: a
+-- list of statuses or severities becomes one branch per value, each read in
+-- id order from one of these, so a page never sorts the table's history.
 CREATE INDEX incidents_by_status ON incidents (status, id);
-CREATE INDEX incidents_by_assignee ON incidents (assignee_id, id);
-CREATE INDEX incidents_by_ward ON incidents (ward, id);
-CREATE INDEX incidents_by_patient ON incidents (patient_id, id);
 CREATE INDEX incidents_by_severity ON incidents (severity, id);
+CREATE INDEX incidents_by_status_severity ON incidents (status, severity, id);
+CREATE INDEX incidents_by_assignee ON incidents (assignee_id, id);
+CREATE INDEX incidents_by_assignee_status ON incidents (assignee_id, status, id);
+CREATE INDEX incidents_by_ward ON incidents (ward, id);
+CREATE INDEX incidents_by_ward_status ON incidents (ward, status, id);
+CREATE INDEX incidents_by_patient ON incidents (patient_id, id);
 -- Correlation looks only at unresolved incidents.
 CREATE INDEX incidents_by_dedup ON incidents (dedup_key, created_at) WHERE status <> 'resolved';
 -- Workload counts only active incidents.

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
 #include <glib/gstdio.h>
@@ -32,6 +33,19 @@ struct _HgTestServer {
 
 static char *template_path;
 
+static void
+remove_template (void)
+{
+  g_autofree char *dir = g_path_get_dirname (template_path);
+  g_autofree char *wal = g_strconcat (template_path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (template_path, "-shm", NULL);
+
+  g_unlink (template_path);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_rmdir (dir);
+}
+
 /* The demo hospital is built once per test program (hashing two dozen
  * passwords takes a while) and copied for each test. */
 static const char *
@@ -54,6 +68,7 @@ demo_template (void)
   hg_store_load_demo (store, hospital, DEMO_PASSWORD, &error);
   g_assert_no_error (error);
   hg_store_close (store);
+  atexit (remove_template);
   return template_path;
 }
 
@@ -241,6 +256,33 @@ hg_test_request_full (HgTestServer        *ts,
   return json_parser_steal_root (parser);
 }
 
+char *
+hg_test_server_url (HgTestServer *ts,
+                    const char   *path)
+{
+  return g_strdup_printf ("http://127.0.0.1:%u%s", ts->port, path);
+}
+
+JsonNode *
+hg_test_send_message (HgTestServer *ts,
+                      SoupMessage  *msg)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  gsize len;
+  const char *data;
+
+  answer = soup_session_send_and_read (ts->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  data = g_bytes_get_data (answer, &len);
+  if (len == 0)
+    return NULL;
+  json_parser_load_from_data (parser, data, len, &error);
+  g_assert_no_error (error);
+  return json_parser_steal_root (parser);
+}
+
 JsonNode *
 hg_test_request (HgTestServer *ts,
                  const char   *method,
@@ -311,6 +353,22 @@ hg_test_sql_int (const char *db_path,
   g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+char *
+hg_test_sql_text (const char *db_path,
+                  const char *sql)
+{
+  sqlite3 *db = open_db (db_path);
+  sqlite3_stmt *stmt = NULL;
+  char *value;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   sqlite3_finalize (stmt);
   sqlite3_close (db);
   return value;

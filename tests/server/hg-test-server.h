@@ -42,6 +42,15 @@ JsonNode     *hg_test_request           (HgTestServer      *ts,
                                          const char        *token,
                                          const char        *body,
                                          guint             *out_status);
+/* The server's address for @path ("http://127.0.0.1:PORT/path"). */
+char         *hg_test_server_url        (HgTestServer      *ts,
+                                         const char        *path);
+/* Sends a message the test built itself (odd headers, no content type,
+ * …) with the harness's session; asserts the exchange completed. Returns
+ * the parsed JSON answer (NULL for an empty one); the status and headers
+ * are on @msg. */
+JsonNode     *hg_test_send_message      (HgTestServer      *ts,
+                                         SoupMessage       *msg);
 /* Signs in with the demo password; asserts it works. */
 char         *hg_test_login             (HgTestServer      *ts,
                                          const char        *staff_id);
@@ -54,6 +63,9 @@ JsonNode     *hg_test_post_alert        (HgTestServer      *ts,
 void          hg_test_sql               (const char        *db_path,
                                          const char        *sql);
 gint64        hg_test_sql_int           (const char        *db_path,
+                                         const char        *sql);
+/* The first column of the first row as text (NULL for NULL). */
+char         *hg_test_sql_text          (const char        *db_path,
                                          const char        *sql);
 /* A fingerprint of every row and version the API can change: equal before
  * and after a refused request means nothing was stored. */
