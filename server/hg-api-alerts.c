@@ -19,7 +19,7 @@ result_to_node (HgIngestResult *result)
   else
     json_object_set_null_member (object, "incident");
   json_object_set_boolean_member (object, "deduplicated", result->deduplicated);
-  return json_node_init_object (json_node_alloc (), object);
+  return hg_json_node_new_object (object);
 }
 
 typedef struct {
@@ -53,7 +53,7 @@ alerts_ingested (GObject      *source,
     json_array_add_element (array, result_to_node (results->pdata[i]));
   object = json_object_new ();
   json_object_set_array_member (object, "results", array);
-  hg_request_respond_json (post->req, SOUP_STATUS_CREATED, json_node_init_object (json_node_alloc (), object));
+  hg_request_respond_json (post->req, SOUP_STATUS_CREATED, hg_json_node_new_object (object));
 }
 
 /* Every alert of an array is parsed before any is stored: all or nothing. */
@@ -142,7 +142,7 @@ hg_api_list_alerts (HgRequest *req)
   object = json_object_new ();
   json_object_set_array_member (object, "alerts", array);
   hg_json_set_cursor (object, next);
-  hg_request_respond_json (req, SOUP_STATUS_OK, json_node_init_object (json_node_alloc (), object));
+  hg_request_respond_json (req, SOUP_STATUS_OK, hg_json_node_new_object (object));
 }
 
 void
@@ -176,5 +176,5 @@ hg_api_alert_types (HgRequest *req)
   array = json_array_sized_new (types->len);
   for (guint i = 0; i < types->len; i++)
     json_array_add_element (array, hg_json_alert_type_to_node (types->pdata[i]));
-  hg_request_respond_json (req, SOUP_STATUS_OK, json_node_init_array (json_node_alloc (), array));
+  hg_request_respond_json (req, SOUP_STATUS_OK, hg_json_node_new_array (array));
 }

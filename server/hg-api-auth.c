@@ -18,7 +18,7 @@ hg_api_health (HgRequest *req)
 
   json_object_set_string_member (object, "status", "ok");
   json_object_set_string_member (object, "version", PACKAGE_VERSION);
-  hg_request_respond_json (req, SOUP_STATUS_OK, json_node_init_object (json_node_alloc (), object));
+  hg_request_respond_json (req, SOUP_STATUS_OK, hg_json_node_new_object (object));
 }
 
 void
@@ -34,7 +34,7 @@ hg_api_health_ready (HgRequest *req)
     }
   object = json_object_new ();
   json_object_set_string_member (object, "status", "ready");
-  hg_request_respond_json (req, SOUP_STATUS_OK, json_node_init_object (json_node_alloc (), object));
+  hg_request_respond_json (req, SOUP_STATUS_OK, hg_json_node_new_object (object));
 }
 
 /* --- Login: the password is checked off the main loop ----------------- */
@@ -127,7 +127,7 @@ session_created (GObject      *source,
   json_object_set_string_member (object, "token", login->token);
   json_object_set_string_member (object, "expires_at", expires);
   json_object_set_member (object, "staff", hg_json_staff_to_node (staff));
-  hg_request_respond_json (login->req, SOUP_STATUS_OK, json_node_init_object (json_node_alloc (), object));
+  hg_request_respond_json (login->req, SOUP_STATUS_OK, hg_json_node_new_object (object));
   login_free (login);
 }
 

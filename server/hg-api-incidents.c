@@ -124,7 +124,7 @@ hg_api_list_incidents (HgRequest *req)
   object = json_object_new ();
   json_object_set_array_member (object, "incidents", array);
   hg_json_set_cursor (object, next);
-  hg_request_respond_json (req, SOUP_STATUS_OK, json_node_init_object (json_node_alloc (), object));
+  hg_request_respond_json (req, SOUP_STATUS_OK, hg_json_node_new_object (object));
 }
 
 static JsonNode *
@@ -145,7 +145,7 @@ duration_node (const HgDurationStats *stats)
       json_object_set_double_member (object, "p50", stats->p50);
       json_object_set_double_member (object, "p90", stats->p90);
     }
-  return json_node_init_object (json_node_alloc (), object);
+  return hg_json_node_new_object (object);
 }
 
 void
@@ -182,7 +182,7 @@ hg_api_incident_stats (HgRequest *req)
   json_object_set_object_member (object, "by_severity", by_severity);
   json_object_set_member (object, "mtta", duration_node (&stats.mtta));
   json_object_set_member (object, "mttr", duration_node (&stats.mttr));
-  hg_request_respond_json (req, SOUP_STATUS_OK, json_node_init_object (json_node_alloc (), object));
+  hg_request_respond_json (req, SOUP_STATUS_OK, hg_json_node_new_object (object));
 }
 
 void

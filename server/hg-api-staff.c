@@ -17,7 +17,7 @@ respond_staff_list (HgRequest *req,
   for (guint i = 0; i < staff->len; i++)
     json_array_add_element (array, hg_json_staff_to_node (staff->pdata[i]));
   json_object_set_array_member (object, "staff", array);
-  hg_request_respond_json (req, SOUP_STATUS_OK, json_node_init_object (json_node_alloc (), object));
+  hg_request_respond_json (req, SOUP_STATUS_OK, hg_json_node_new_object (object));
 }
 
 void

@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include "hg-api.h"
 #include "hg-auth.h"
@@ -53,6 +55,7 @@ struct _HgServer {
   const HgConfig *config;
   HgStore        *store;
   SoupServer     *soup;
+  GSocketService *service;
   guint           port;
   HgRateLimit    *failures_by_id;
   HgRateLimit    *failures_by_address;
@@ -266,7 +269,7 @@ hg_request_parse_body (HgRequest *req,
   len = g_bytes_get_size (bytes);
 
   if (len == 0 && allow_empty)
-    return json_node_init_object (json_node_alloc (), json_object_new ());
+    return hg_json_node_new_object (json_object_new ());
   if (len > HG_MAX_BODY_SIZE)
     {
       hg_set_error (error, HG_ERROR_TOO_LARGE, NULL, NULL, "the body is over %d bytes", HG_MAX_BODY_SIZE);
@@ -541,6 +544,14 @@ early_handler (SoupServer        *soup,
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
 
+  /* libsoup 3.2 (Debian 12) never frees a keep-alive connection that the
+   * client closes while it is idle: each one kept its socket open, and the
+   * server ran out of file descriptors after about a thousand requests.
+   * Answering every request with "Connection: close" leaves no idle
+   * connection behind; a WebSocket upgrade replaces the header with its
+   * own. Revisit when the minimum libsoup is 3.3 or later. */
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
       soup_message_headers_get_content_length (headers) > HG_MAX_BODY_SIZE)
     {
@@ -573,18 +584,35 @@ hg_server_new (const HgConfig *config,
   return self;
 }
 
-gboolean
-hg_server_start (HgServer  *self,
-                 GError   **error)
+/* We accept connections ourselves and hand them to libsoup: its own
+ * listener in 3.2 (Debian 12) leaks every accepted GSocket, a few hundred
+ * bytes per connection, and a server that runs for months cannot. */
+static gboolean
+on_incoming (GSocketService    *service,
+             GSocketConnection *connection,
+             GObject           *source,
+             gpointer           user_data)
+{
+  HgServer *self = user_data;
+  g_autoptr(GSocketAddress) local = g_socket_connection_get_local_address (connection, NULL);
+  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (local == NULL || remote == NULL)
+    return TRUE;   /* the client is already gone */
+  g_socket_set_option (g_socket_connection_get_socket (connection), IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
+  if (!soup_server_accept_iostream (self->soup, G_IO_STREAM (connection), local, remote, &error))
+    g_debug ("Could not serve a connection: %s", error->message);
+  return TRUE;
+}
+
+static gboolean
+listen_on (HgServer  *self,
+           GError   **error)
 {
   g_autoptr(GSocketAddress) address = NULL;
-  GSList *uris;
-
-  g_return_val_if_fail (HG_IS_SERVER (self), FALSE);
-
-  self->soup = soup_server_new ("server-header", "healthguard/" PACKAGE_VERSION " ", NULL);
-  soup_server_add_early_handler (self->soup, NULL, early_handler, self, NULL);
-  soup_server_add_handler (self->soup, NULL, handle_request, self, NULL);
+  g_autoptr(GSocketAddress) bound = NULL;
+  gboolean v6;
 
   address = g_inet_socket_address_new_from_string (self->config->listen_host, self->config->listen_port);
   if (address == NULL)
@@ -593,19 +621,31 @@ hg_server_start (HgServer  *self,
                     self->config->listen_host);
       return FALSE;
     }
-  if (!soup_server_listen (self->soup, address, 0, error))
+  self->service = g_socket_service_new ();
+  g_socket_listener_set_backlog (G_SOCKET_LISTENER (self->service), 1024);
+  if (!g_socket_listener_add_address (G_SOCKET_LISTENER (self->service), address, G_SOCKET_TYPE_STREAM,
+                                      G_SOCKET_PROTOCOL_TCP, NULL, &bound, error))
     return FALSE;
+  g_signal_connect (self->service, "incoming", G_CALLBACK (on_incoming), self);
+  g_socket_service_start (self->service);
 
-  uris = soup_server_get_uris (self->soup);
-  if (uris != NULL)
-    {
-      g_autofree char *text = g_uri_to_string (uris->data);
-
-      self->port = g_uri_get_port (uris->data);
-      g_message ("Listening on %s", text);
-    }
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  v6 = strchr (self->config->listen_host, ':') != NULL;
+  g_message ("Listening on http://%s%s%s:%u/", v6 ? "[" : "", self->config->listen_host,
+             v6 ? "]" : "", self->port);
   return TRUE;
+}
+
+gboolean
+hg_server_start (HgServer  *self,
+                 GError   **error)
+{
+  g_return_val_if_fail (HG_IS_SERVER (self), FALSE);
+
+  self->soup = soup_server_new ("server-header", "healthguard/" PACKAGE_VERSION " ", NULL);
+  soup_server_add_early_handler (self->soup, NULL, early_handler, self, NULL);
+  soup_server_add_handler (self->soup, NULL, handle_request, self, NULL);
+  return listen_on (self, error);
 }
 
 void
@@ -613,6 +653,13 @@ hg_server_stop (HgServer *self)
 {
   g_return_if_fail (HG_IS_SERVER (self));
 
+  if (self->service != NULL)
+    {
+      g_socket_service_stop (self->service);
+      g_socket_listener_close (G_SOCKET_LISTENER (self->service));
+      g_signal_handlers_disconnect_by_data (self->service, self);
+    }
+  g_clear_object (&self->service);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);

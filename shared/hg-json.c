@@ -1548,3 +1548,21 @@ hg_json_error_body (const GError *error)
   json_object_set_object_member (outer, "error", inner);
   return node_from_object (outer);
 }
+
+JsonNode *
+hg_json_node_new_object (JsonObject *object)
+{
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_take_object (node, object);
+  return node;
+}
+
+JsonNode *
+hg_json_node_new_array (JsonArray *array)
+{
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+  json_node_take_array (node, array);
+  return node;
+}

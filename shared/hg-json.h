@@ -71,6 +71,11 @@ HgAlertType *hg_json_alert_type_from_node (JsonNode     *node,
 JsonNode    *hg_json_note_to_node         (const HgNote *note);
 JsonNode    *hg_json_timeline_entry_to_node (const HgTimelineEntry *entry);
 
+/* New nodes that take ownership of @object / @array (json_node_init_object
+ * would add a reference of its own). */
+JsonNode    *hg_json_node_new_object      (JsonObject   *object);
+JsonNode    *hg_json_node_new_array       (JsonArray    *array);
+
 /* {"error": {"code", "message", "field"?}} for any error. */
 JsonNode    *hg_json_error_body           (const GError *error);
 

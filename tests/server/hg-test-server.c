@@ -98,6 +98,9 @@ server_thread (gpointer data)
   g_clear_object (&ts->server);
   hg_store_close (ts->store);
   g_clear_object (&ts->store);
+  /* Let closing connections and finished tasks release what they hold. */
+  while (g_main_context_iteration (ts->context, FALSE))
+    ;
   g_main_context_pop_thread_default (ts->context);
   return NULL;
 }
