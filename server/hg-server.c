@@ -50,6 +50,21 @@ static const Route routes[] = {
   { "GET",  "/api/v1/oncall/current", hg_api_oncall_current, AUTH_STAFF },
 };
 
+const HgRouteInfo *
+hg_server_get_routes (guint *n_routes)
+{
+  static HgRouteInfo infos[G_N_ELEMENTS (routes)];
+
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+    {
+      infos[i].method = routes[i].method;
+      infos[i].pattern = routes[i].pattern;
+      infos[i].needs_token = routes[i].auth != AUTH_NONE;
+    }
+  *n_routes = G_N_ELEMENTS (routes);
+  return infos;
+}
+
 struct _HgServer {
   GObject         parent_instance;
   const HgConfig *config;

@@ -20,4 +20,14 @@ void      hg_server_stop     (HgServer        *self);
 /* The port actually bound (useful with port 0). */
 guint     hg_server_get_port (HgServer        *self);
 
+/* The route table, for tests that must cover every route ("{}" stands for
+ * one path segment). */
+typedef struct {
+  const char *method;
+  const char *pattern;
+  gboolean    needs_token;
+} HgRouteInfo;
+
+const HgRouteInfo *hg_server_get_routes (guint *n_routes);
+
 G_END_DECLS
