@@ -223,9 +223,13 @@ session_revoked (GObject      *source,
   GError *error = NULL;
 
   if (!hg_store_revoke_session_finish (HG_STORE (source), result, &error))
-    hg_request_fail (req, error);
-  else
-    hg_request_respond_empty (req, SOUP_STATUS_NO_CONTENT);
+    {
+      hg_request_fail (req, error);
+      return;
+    }
+  /* A revoked token keeps no stream open. */
+  hg_stream_close_token (hg_request_get_stream (req), hg_request_get_principal (req)->token_hash);
+  hg_request_respond_empty (req, SOUP_STATUS_NO_CONTENT);
 }
 
 void

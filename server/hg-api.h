@@ -8,7 +8,9 @@
 #include <libsoup/soup.h>
 #include <json-glib/json-glib.h>
 #include "hg-config.h"
+#include "hg-handover.h"
 #include "hg-ratelimit.h"
+#include "hg-stream.h"
 #include "hg-store.h"
 
 G_BEGIN_DECLS
@@ -42,6 +44,9 @@ gboolean        hg_request_require_role   (HgRequest    *req,
 /* Sets the Retry-After seconds of a 429 or 503 answer. */
 void            hg_request_set_retry_after (HgRequest   *req,
                                            guint         seconds);
+HgStream       *hg_request_get_stream     (HgRequest    *req);
+/* NULL once the server has stopped. */
+HgHandover     *hg_request_get_handover   (HgRequest    *req);
 HgRateLimit    *hg_request_get_login_limit (HgRequest   *req,
                                            gboolean      by_address);
 const char     *hg_request_get_client_address (HgRequest *req);
@@ -84,5 +89,12 @@ void hg_api_add_note        (HgRequest *req);
 void hg_api_list_staff      (HgRequest *req);
 void hg_api_get_staff       (HgRequest *req);
 void hg_api_oncall_current  (HgRequest *req);
+void hg_api_list_schedules  (HgRequest *req);
+void hg_api_add_schedule    (HgRequest *req);
+void hg_api_delete_schedule (HgRequest *req);
+void hg_api_set_availability (HgRequest *req);
+void hg_api_list_notifications     (HgRequest *req);
+void hg_api_read_notification      (HgRequest *req);
+void hg_api_read_all_notifications (HgRequest *req);
 
 G_END_DECLS

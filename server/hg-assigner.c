@@ -5,6 +5,7 @@
 
 #include "hg-assigner.h"
 #include "hg-error.h"
+#include "hg-events.h"
 #include "hg-routing.h"
 
 gboolean
@@ -24,6 +25,9 @@ hg_timeline_append (HgDb        *db,
 
   if (stmt == NULL)
     return FALSE;
+  /* Every change writes the timeline, so this is where the stream learns
+   * which incidents changed. */
+  hg_events_touch_incident (db, incident_id, g_str_equal (action, "created"));
   sqlite3_bind_int64 (stmt, 1, incident_id);
   sqlite3_bind_int64 (stmt, 2, now);
   hg_bind_text (stmt, 3, actor_id);
@@ -43,15 +47,51 @@ hg_assigner_describe (HgStaff *staff)
   return g_strdup_printf ("%s %s (%s)", staff->id, staff->name, hg_role_to_string (staff->role));
 }
 
-gboolean
-hg_assigner_assign_to (HgDb       *db,
-                       gint64      incident_id,
-                       gint64      now,
-                       HgStaff    *staff,
-                       const char *actor_id,
-                       const char *action,
-                       const char *detail,
-                       GError    **error)
+/* The new holder is told and alarmed, unless they took it themselves; the
+ * one who held it before is told it moved. @reason is the notification kind
+ * and alarm reason: "assigned", or "escalated" when it moved because nobody
+ * answered. */
+static gboolean
+tell_people (HgDb        *db,
+             HgIncident  *before,
+             HgStaff     *staff,
+             const char  *actor_id,
+             const char  *reason,
+             gint64       now,
+             GError     **error)
+{
+  g_autofree char *message = NULL;
+  const char *place = before->room ? before->room : (before->ward ? before->ward : "");
+
+  if (g_strcmp0 (actor_id, staff->id) != 0)
+    {
+      message = g_strdup_printf ("%s%s%s: %s to you", before->title,
+                                 place[0] ? ", room " : "", place, reason);
+      if (!hg_notify (db, now, staff->id, before->id, reason, message, error) ||
+          !hg_alarm (db, now, staff->id, before->id, reason, error))
+        return FALSE;
+    }
+  if (before->assignee != NULL && g_strcmp0 (before->assignee->id, staff->id) != 0 &&
+      g_strcmp0 (actor_id, before->assignee->id) != 0)
+    {
+      g_clear_pointer (&message, g_free);
+      message = g_strdup_printf ("%s: moved to %s", before->title, staff->name);
+      if (!hg_notify (db, now, before->assignee->id, before->id, "reassigned", message, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+assign_to_for (HgDb       *db,
+               gint64      incident_id,
+               gint64      now,
+               HgStaff    *staff,
+               const char *actor_id,
+               const char *action,
+               const char *detail,
+               const char *reason,
+               GError    **error)
 {
   g_autoptr(HgIncident) before = hg_store_load_incident (db, incident_id, FALSE, error);
   g_autofree char *who = NULL;
@@ -80,8 +120,26 @@ hg_assigner_assign_to (HgDb       *db,
 
   who = hg_assigner_describe (staff);
   text = detail ? g_strdup_printf ("to %s: %s", who, detail) : g_strdup_printf ("to %s", who);
-  return hg_timeline_append (db, incident_id, now, actor_id, action, before->status,
-                             HG_INCIDENT_STATUS_ASSIGNED, text, error);
+  if (!hg_timeline_append (db, incident_id, now, actor_id, action, before->status,
+                           HG_INCIDENT_STATUS_ASSIGNED, text, error))
+    return FALSE;
+  hg_events_touch_staff (db, staff->id);
+  if (before->assignee != NULL)
+    hg_events_touch_staff (db, before->assignee->id);
+  return tell_people (db, before, staff, actor_id, reason, now, error);
+}
+
+gboolean
+hg_assigner_assign_to (HgDb       *db,
+                       gint64      incident_id,
+                       gint64      now,
+                       HgStaff    *staff,
+                       const char *actor_id,
+                       const char *action,
+                       const char *detail,
+                       GError    **error)
+{
+  return assign_to_for (db, incident_id, now, staff, actor_id, action, detail, "assigned", error);
 }
 
 static GPtrArray *
@@ -122,6 +180,39 @@ explain_choice (HgAlertType *type,
   return g_strdup ("anyone on duty: no required or fallback role was free");
 }
 
+HgStaff *
+hg_assigner_pick (HgDb        *db,
+                  gint64       incident_id,
+                  gint64       now,
+                  const char  *exclude_id,
+                  char       **out_why,
+                  GError     **error)
+{
+  g_autoptr(HgIncident) incident = hg_store_load_incident (db, incident_id, FALSE, error);
+  g_autoptr(HgAlertType) type = NULL;
+  g_autoptr(GPtrArray) candidates = NULL;
+  g_autoptr(GPtrArray) excluded = NULL;
+  g_autoptr(GPtrArray) ranked = NULL;
+  HgStaff *chosen;
+
+  if (incident == NULL ||
+      !(type = hg_store_load_alert_type (db, incident->alert_type, error)) ||
+      !(candidates = hg_store_load_candidates (db, now, error)) ||
+      !(excluded = load_declined (db, incident_id, error)))
+    return NULL;
+  if (exclude_id != NULL)
+    g_ptr_array_add (excluded, g_strdup (exclude_id));
+  g_ptr_array_add (excluded, NULL);
+
+  ranked = hg_routing_rank (type, incident->ward, candidates,
+                            (const char *const *) excluded->pdata);
+  if (ranked->len == 0)
+    return NULL;
+  chosen = g_ptr_array_index (ranked, 0);
+  *out_why = explain_choice (type, chosen);
+  return g_object_ref (chosen);
+}
+
 gboolean
 hg_assigner_assign (HgDb        *db,
                     gint64       incident_id,
@@ -131,6 +222,21 @@ hg_assigner_assign (HgDb        *db,
                     const char  *action,
                     HgStaff    **out_staff,
                     GError     **error)
+{
+  return hg_assigner_assign_for (db, incident_id, now, exclude_id, actor_id, action, "assigned",
+                                 out_staff, error);
+}
+
+gboolean
+hg_assigner_assign_for (HgDb        *db,
+                        gint64       incident_id,
+                        gint64       now,
+                        const char  *exclude_id,
+                        const char  *actor_id,
+                        const char  *action,
+                        const char  *reason,
+                        HgStaff    **out_staff,
+                        GError     **error)
 {
   g_autoptr(HgIncident) incident = hg_store_load_incident (db, incident_id, FALSE, error);
   g_autoptr(HgAlertType) type = NULL;
@@ -156,7 +262,7 @@ hg_assigner_assign (HgDb        *db,
     return TRUE;
   chosen = g_ptr_array_index (ranked, 0);
   why = explain_choice (type, chosen);
-  if (!hg_assigner_assign_to (db, incident_id, now, chosen, actor_id, action, why, error))
+  if (!assign_to_for (db, incident_id, now, chosen, actor_id, action, why, reason, error))
     return FALSE;
   *out_staff = g_object_ref (chosen);
   return TRUE;

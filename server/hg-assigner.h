@@ -32,6 +32,18 @@ gboolean  hg_assigner_assign (HgDb        *db,
                               HgStaff    **out_staff,
                               GError     **error);
 
+/* As hg_assigner_assign(), but the new holder's notification kind and
+ * alarm reason is @reason ("assigned" or "escalated"). */
+gboolean  hg_assigner_assign_for (HgDb        *db,
+                                  gint64       incident_id,
+                                  gint64       now,
+                                  const char  *exclude_id,
+                                  const char  *actor_id,
+                                  const char  *action,
+                                  const char  *reason,
+                                  HgStaff    **out_staff,
+                                  GError     **error);
+
 /* Assigns @incident_id to @staff (already loaded), from its current status. */
 gboolean  hg_assigner_assign_to (HgDb       *db,
                                  gint64      incident_id,
@@ -43,5 +55,15 @@ gboolean  hg_assigner_assign_to (HgDb       *db,
                                  GError    **error);
 
 char     *hg_assigner_describe (HgStaff *staff);
+
+/* The person hg_assigner_assign() would choose, without assigning: a new
+ * reference and in @out_why the reason, or NULL when nobody may take it
+ * (@error tells a failure apart). */
+HgStaff  *hg_assigner_pick     (HgDb        *db,
+                                gint64       incident_id,
+                                gint64       now,
+                                const char  *exclude_id,
+                                char       **out_why,
+                                GError     **error);
 
 G_END_DECLS

@@ -28,6 +28,9 @@ hg_config_new_default (void)
   config->database = g_build_filename (g_get_user_data_dir (), "healthguard", "server.db", NULL);
   config->correlation_window = HG_DEFAULT_CORRELATION_WINDOW;
   config->token_lifetime = 12 * 3600;
+  config->event_retention = 48 * 3600;
+  config->ping_interval = 15;
+  config->drop_after = 45;
   memcpy (config->escalation, default_policies, sizeof default_policies);
   return config;
 }
@@ -135,7 +138,8 @@ load_server_group (HgConfig  *config,
 {
   static const char *const keys[] = {
     "listen", "database", "tls_certificate", "tls_key", "metrics_token",
-    "correlation_window", "token_lifetime", NULL
+    "correlation_window", "token_lifetime", "event_retention", "websocket_ping_interval",
+    "websocket_drop_after", NULL
   };
   g_autofree char *listen = g_key_file_get_string (file, "server", "listen", NULL);
 
@@ -147,8 +151,26 @@ load_server_group (HgConfig  *config,
   replace_string (file, "server", "tls_certificate", &config->tls_certificate);
   replace_string (file, "server", "tls_key", &config->tls_key);
   replace_string (file, "server", "metrics_token", &config->metrics_token);
-  return read_seconds (file, "server", "correlation_window", &config->correlation_window, error) &&
-         read_seconds (file, "server", "token_lifetime", &config->token_lifetime, error);
+  if (!read_seconds (file, "server", "correlation_window", &config->correlation_window, error) ||
+      !read_seconds (file, "server", "token_lifetime", &config->token_lifetime, error) ||
+      !read_seconds (file, "server", "event_retention", &config->event_retention, error) ||
+      !read_seconds (file, "server", "websocket_ping_interval", &config->ping_interval, error) ||
+      !read_seconds (file, "server", "websocket_drop_after", &config->drop_after, error))
+    return FALSE;
+  /* A nurse's screen that was off over a night shift must still resume. */
+  if (config->event_retention < 24 * 3600)
+    {
+      hg_set_error (error, HG_ERROR_INVALID, NULL, "event_retention",
+                    "[server] event_retention must be at least 86400 (a day)");
+      return FALSE;
+    }
+  if (config->drop_after < config->ping_interval)
+    {
+      hg_set_error (error, HG_ERROR_INVALID, NULL, "websocket_drop_after",
+                    "[server] websocket_drop_after must not be shorter than websocket_ping_interval");
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean

@@ -22,6 +22,9 @@ typedef struct {
   char               *metrics_token;
   guint               correlation_window;   /* seconds */
   guint               token_lifetime;       /* seconds */
+  guint               event_retention;      /* seconds; at least a day */
+  guint               ping_interval;        /* WebSocket pings, seconds */
+  guint               drop_after;           /* silent WebSocket clients, seconds */
   gboolean            demo;
   HgEscalationPolicy  escalation[HG_N_SEVERITIES];
 } HgConfig;

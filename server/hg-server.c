@@ -10,10 +10,13 @@
 #include "hg-api.h"
 #include "hg-auth.h"
 #include "hg-error.h"
+#include "hg-escalator.h"
+#include "hg-handover.h"
 #include "hg-json.h"
 #include "hg-protocol.h"
 #include "hg-ratelimit.h"
 #include "hg-server.h"
+#include "hg-stream.h"
 
 #define MAX_PARAMS 2
 
@@ -48,6 +51,13 @@ static const Route routes[] = {
   { "GET",  "/api/v1/staff", hg_api_list_staff, AUTH_STAFF },
   { "GET",  "/api/v1/staff/{}", hg_api_get_staff, AUTH_STAFF },
   { "GET",  "/api/v1/oncall/current", hg_api_oncall_current, AUTH_STAFF },
+  { "PUT",  "/api/v1/me/availability", hg_api_set_availability, AUTH_STAFF },
+  { "GET",  "/api/v1/schedules", hg_api_list_schedules, AUTH_STAFF },
+  { "POST", "/api/v1/schedules", hg_api_add_schedule, AUTH_STAFF },
+  { "DELETE", "/api/v1/schedules/{}", hg_api_delete_schedule, AUTH_STAFF },
+  { "GET",  "/api/v1/notifications", hg_api_list_notifications, AUTH_STAFF },
+  { "POST", "/api/v1/notifications/read-all", hg_api_read_all_notifications, AUTH_STAFF },
+  { "POST", "/api/v1/notifications/{}/read", hg_api_read_notification, AUTH_STAFF },
 };
 
 const HgRouteInfo *
@@ -70,6 +80,10 @@ struct _HgServer {
   const HgConfig *config;
   HgStore        *store;
   SoupServer     *soup;
+  HgStream       *stream;
+  HgEscalator    *escalator;
+  HgHandover     *handover;
+  guint           prune_source;
   GSocketService *service;
   guint           port;
   HgRateLimit    *failures_by_id;
@@ -182,6 +196,18 @@ hg_request_set_retry_after (HgRequest *req,
                             guint      seconds)
 {
   req->retry_after = seconds;
+}
+
+HgStream *
+hg_request_get_stream (HgRequest *req)
+{
+  return req->server->stream;
+}
+
+HgHandover *
+hg_request_get_handover (HgRequest *req)
+{
+  return req->server->handover;
 }
 
 HgRateLimit *
@@ -528,6 +554,43 @@ handle_request (SoupServer        *soup,
 }
 
 static void
+free_principal (gpointer data)
+{
+  hg_principal_clear (data);
+  g_free (data);
+}
+
+/* The stream is authorised like any request, before the upgrade: a
+ * refused client gets the usual 401 body and never a WebSocket. */
+static void
+authenticate_upgrade (HgServer          *self,
+                      SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  g_autofree char *token = hg_auth_bearer_token (soup_message_headers_get_one (headers, "Authorization"));
+  g_autoptr(GError) error = NULL;
+  HgPrincipal *principal = g_new0 (HgPrincipal, 1);
+  guchar hash[HG_TOKEN_HASH_SIZE];
+
+  if (token != NULL)
+    {
+      hg_auth_hash_token (token, hash);
+      if (hg_store_lookup_token (self->store, hash, principal, &error))
+        {
+          g_object_set_data_full (G_OBJECT (msg), HG_STREAM_PRINCIPAL_KEY, principal, free_principal);
+          return;
+        }
+    }
+  else
+    hg_set_error (&error, HG_ERROR_UNAUTHENTICATED, "missing_token", NULL,
+                  "sign in first: this needs an Authorization: Bearer token");
+  free_principal (principal);
+  respond_plain_error (msg, SOUP_STATUS_UNAUTHORIZED, hg_error_wire_code (error), error->message);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "WWW-Authenticate", "Bearer realm=\"HealthGuard\"");
+}
+
+static void
 count_chunk (SoupServerMessage *msg,
              GBytes            *chunk,
              gpointer           user_data)
@@ -558,6 +621,12 @@ early_handler (SoupServer        *soup,
                gpointer           user_data)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (g_strcmp0 (path, HG_STREAM_PATH) == 0)
+    {
+      authenticate_upgrade (user_data, msg);
+      return;
+    }
 
   /* libsoup 3.2 (Debian 12) never frees a keep-alive connection that the
    * client closes while it is idle: each one kept its socket open, and the
@@ -651,6 +720,29 @@ listen_on (HgServer  *self,
   return TRUE;
 }
 
+static void
+pruned (GObject      *source,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!hg_store_prune_events_finish (HG_STORE (source), result, &error))
+    g_warning ("Could not prune old events: %s", error->message);
+}
+
+/* The log keeps what a client may still resume from, and no more. */
+static gboolean
+prune_events (gpointer data)
+{
+  HgServer *self = data;
+
+  hg_store_prune_events_async (self->store,
+                               hg_time_now_ms () - (gint64) self->config->event_retention * 1000,
+                               pruned, NULL);
+  return G_SOURCE_CONTINUE;
+}
+
 gboolean
 hg_server_start (HgServer  *self,
                  GError   **error)
@@ -660,7 +752,20 @@ hg_server_start (HgServer  *self,
   self->soup = soup_server_new ("server-header", "healthguard/" PACKAGE_VERSION " ", NULL);
   soup_server_add_early_handler (self->soup, NULL, early_handler, self, NULL);
   soup_server_add_handler (self->soup, NULL, handle_request, self, NULL);
-  return listen_on (self, error);
+  self->stream = hg_stream_new (self->store, self->config->ping_interval, self->config->drop_after);
+  hg_stream_attach (self->stream, self->soup);
+  /* libsoup runs only the most specific path's early handler: the stream
+   * needs its own to be authenticated before the upgrade. */
+  soup_server_add_early_handler (self->soup, HG_STREAM_PATH, early_handler, self, NULL);
+  prune_events (self);
+  self->prune_source = g_timeout_add_seconds (600, prune_events, self);
+  if (!listen_on (self, error))
+    return FALSE;
+  self->escalator = hg_escalator_new (self->store);
+  hg_escalator_start (self->escalator);
+  self->handover = hg_handover_new (self->store);
+  hg_handover_start (self->handover);
+  return TRUE;
 }
 
 void
@@ -675,6 +780,16 @@ hg_server_stop (HgServer *self)
       g_signal_handlers_disconnect_by_data (self->service, self);
     }
   g_clear_object (&self->service);
+  g_clear_handle_id (&self->prune_source, g_source_remove);
+  if (self->escalator != NULL)
+    hg_escalator_stop (self->escalator);
+  g_clear_object (&self->escalator);
+  if (self->handover != NULL)
+    hg_handover_stop (self->handover);
+  g_clear_object (&self->handover);
+  if (self->stream != NULL)
+    hg_stream_close_all (self->stream);
+  g_clear_object (&self->stream);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);

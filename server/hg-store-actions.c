@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "hg-assigner.h"
+#include "hg-deadlines.h"
 #include "hg-error.h"
+#include "hg-events.h"
 #include "hg-lifecycle.h"
 #include "hg-store-private.h"
 
@@ -233,22 +235,36 @@ act_reassign (HgDb        *db,
                                 "reassigned", job->text, error);
 }
 
+/* The same step the timer would take next, now; someone working on it
+ * (acknowledged, in progress) who asks for help gets the supervisors, and
+ * the work goes on where it is. */
 static gboolean
-act_escalate (HgDb        *db,
+act_escalate (HgStore     *self,
+              HgDb        *db,
               ActJob      *job,
               HgIncident  *incident,
               gint64       now,
               GError     **error)
 {
-  if (!bump_escalation (db, incident->id, error) ||
-      !hg_timeline_append (db, incident->id, now, job->actor.staff_id, "escalated", -1, -1,
-                           job->text, error))
-    return FALSE;
-  /* Someone working on it asked for help: the work goes on where it is. */
-  if (incident->status == HG_INCIDENT_STATUS_ACKNOWLEDGED ||
-      incident->status == HG_INCIDENT_STATUS_IN_PROGRESS)
+  return hg_deadlines_escalate (db, incident->id, now, self->settings.escalation,
+                                job->actor.staff_id, job->text, error);
+}
+
+/* Whoever held an incident that someone else resolved is told. */
+static gboolean
+tell_resolution (HgDb        *db,
+                 ActJob      *job,
+                 HgIncident  *before,
+                 gint64       now,
+                 GError     **error)
+{
+  g_autofree char *message = NULL;
+
+  if (job->incident->status != HG_INCIDENT_STATUS_RESOLVED || before->assignee == NULL ||
+      g_strcmp0 (before->assignee->id, job->actor.staff_id) == 0)
     return TRUE;
-  return hand_on (db, job, incident, now, TRUE, error);
+  message = g_strdup_printf ("%s: resolved by %s", before->title, job->actor.name);
+  return hg_notify (db, now, before->assignee->id, before->id, "resolved", message, error);
 }
 
 static gboolean
@@ -294,7 +310,7 @@ act_job (HgStore  *self,
       ok = act_reassign (db, job, incident, now, error);
       break;
     case HG_ACTION_ESCALATE:
-      ok = act_escalate (db, job, incident, now, error);
+      ok = act_escalate (self, db, job, incident, now, error);
       break;
     default:
       g_assert_not_reached ();
@@ -302,7 +318,14 @@ act_job (HgStore  *self,
   if (!ok)
     return FALSE;
   job->incident = hg_store_load_incident (db, incident->id, FALSE, error);
-  return job->incident != NULL;
+  if (job->incident == NULL)
+    return FALSE;
+  /* Workloads changed with the incident. */
+  if (incident->assignee != NULL)
+    hg_events_touch_staff (db, incident->assignee->id);
+  if (job->incident->assignee != NULL)
+    hg_events_touch_staff (db, job->incident->assignee->id);
+  return tell_resolution (db, job, incident, now, error);
 }
 
 void
@@ -461,6 +484,7 @@ create_session_job (HgStore  *self,
   sqlite3_bind_int64 (stmt, 5, job->expires_at);
   if (!hg_db_step_done (db, stmt, error))
     return FALSE;
+  hg_events_touch_staff (db, job->staff_id);
   job->staff = hg_store_load_staff (db, job->staff_id, now, error);
   return job->staff != NULL;
 }
@@ -509,7 +533,16 @@ revoke_session_job (HgStore  *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, now);
   sqlite3_bind_blob (stmt, 2, job->hash, sizeof job->hash, SQLITE_STATIC);
-  return hg_db_step_done (db, stmt, error);
+  if (!hg_db_step_done (db, stmt, error))
+    return FALSE;
+  /* Signed out: "logged_in" may have changed. */
+  if (!(stmt = hg_db_prepare (db, "SELECT staff_id FROM tokens WHERE hash = ?", error)))
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, job->hash, sizeof job->hash, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    hg_events_touch_staff (db, (const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return TRUE;
 }
 
 void

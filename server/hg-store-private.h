@@ -14,10 +14,20 @@ G_BEGIN_DECLS
 typedef struct {
   sqlite3    *handle;
   GHashTable *stmts;     /* SQL text -> sqlite3_stmt*, prepared once */
+  /* The writer's bookkeeping for one job (see hg-events.h). */
+  GArray     *touched_incidents;   /* gint64, in order of first touch */
+  GHashTable *created_incidents;   /* gint64* set */
+  GPtrArray  *touched_staff;       /* char*, in order of first touch */
+  GPtrArray  *personal;            /* alarms and notifications to write last */
+  gint64      last_event_seq;      /* the newest seq this connection wrote */
 } HgDb;
 
 struct _HgStore {
   GObject          parent_instance;
+  GMainContext    *context;     /* where signals are emitted */
+  GMutex           seq_lock;    /* guards the two below */
+  gint64           committed_seq; /* the newest event seq on disk */
+  gboolean         announcing;  /* an emission is queued */
   char            *path;
   HgStoreSettings  settings;
   HgDb            *reader;      /* the opening thread's */
@@ -101,6 +111,12 @@ GPtrArray    *hg_store_load_candidates (HgDb        *db,
                                         gint64       now,
                                         GError     **error);
 HgAlert      *hg_store_alert_from_row  (sqlite3_stmt *stmt);
+/* Hands the active incidents of @staff_id, whose shift just ended, to the
+ * best candidate on duty, unless another shift of theirs runs on. */
+gboolean      hg_store_hand_over_from  (HgDb        *db,
+                                        const char  *staff_id,
+                                        gint64       now,
+                                        GError     **error);
 
 #define HG_ALERT_COLUMNS \
   "a.id, a.incident_id, a.type, a.patient_id, a.ward, a.room, a.bed, a.severity, " \

@@ -7,6 +7,7 @@
 
 #include "hg-assigner.h"
 #include "hg-error.h"
+#include "hg-events.h"
 #include "hg-json.h"
 #include "hg-lifecycle.h"
 #include "hg-store-private.h"
@@ -203,6 +204,8 @@ end_incident (HgDb        *db,
   sqlite3_bind_int64 (stmt, 2, incident_id);
   if (!hg_db_step_done (db, stmt, error))
     return FALSE;
+  if (resolve && incident->assignee != NULL)
+    hg_events_touch_staff (db, incident->assignee->id);
   if (resolve)
     return hg_timeline_append (db, incident_id, now, NULL, "resolved", incident->status,
                                HG_INCIDENT_STATUS_RESOLVED,

@@ -8,7 +8,9 @@
 
 #include <glib/gstdio.h>
 
+#include "hg-deadlines.h"
 #include "hg-error.h"
+#include "hg-events.h"
 #include "hg-store-private.h"
 
 /* A batch is bounded so a flood of requests still gets answers in turn. */
@@ -95,6 +97,10 @@ hg_db_free (HgDb *db)
   if (db == NULL)
     return;
   g_clear_pointer (&db->stmts, g_hash_table_unref);
+  g_clear_pointer (&db->touched_incidents, g_array_unref);
+  g_clear_pointer (&db->created_incidents, g_hash_table_unref);
+  g_clear_pointer (&db->touched_staff, g_ptr_array_unref);
+  g_clear_pointer (&db->personal, g_ptr_array_unref);
   sqlite3_close_v2 (db->handle);
   g_free (db);
 }
@@ -268,15 +274,62 @@ run_job (HgStore *self,
 {
   HgJob *job = g_task_get_task_data (task);
 
+  gint64 seq_before = self->writer->last_event_seq;
+
   if (!hg_db_exec (self->writer, "SAVEPOINT job", error))
     return;
-  if (job->func (self, self->writer, now, job->data, error))
+  hg_events_reset (self->writer);
+  if (job->func (self, self->writer, now, job->data, error) &&
+      hg_deadlines_sync (self->writer, now, self->settings.escalation, error) &&
+      hg_events_flush (self->writer, now, error))
     {
       hg_db_exec (self->writer, "RELEASE job", NULL);
       return;
     }
+  hg_events_reset (self->writer);
+  self->writer->last_event_seq = seq_before;
   hg_db_exec (self->writer, "ROLLBACK TO job", NULL);
   hg_db_exec (self->writer, "RELEASE job", NULL);
+}
+
+enum {
+  SIGNAL_EVENTS_COMMITTED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static gboolean
+emit_committed (gpointer data)
+{
+  HgStore *self = data;
+  gint64 seq;
+
+  g_mutex_lock (&self->seq_lock);
+  seq = self->committed_seq;
+  self->announcing = FALSE;
+  g_mutex_unlock (&self->seq_lock);
+  g_signal_emit (self, signals[SIGNAL_EVENTS_COMMITTED], 0, seq);
+  return G_SOURCE_REMOVE;
+}
+
+/* Tells the owner's main loop that new events are on disk; batches that
+ * commit before it listens are told in one emission. */
+static void
+announce_events (HgStore *self,
+                 gint64   seq)
+{
+  gboolean queue;
+
+  g_mutex_lock (&self->seq_lock);
+  queue = seq > self->committed_seq && !self->announcing;
+  if (seq > self->committed_seq)
+    self->committed_seq = seq;
+  self->announcing |= queue;
+  g_mutex_unlock (&self->seq_lock);
+  if (queue)
+    g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, emit_committed,
+                                g_object_ref (self), g_object_unref);
 }
 
 /* One transaction, one fsync, for every job of the batch; each task is
@@ -288,6 +341,7 @@ run_batch (HgStore   *self,
   g_autoptr(GError) begin_error = NULL;
   g_autofree GError **errors = g_new0 (GError *, batch->len);
   gint64 now = hg_time_now_ms ();
+  gboolean committed = FALSE;
 
   if (hg_db_exec (self->writer, "BEGIN IMMEDIATE", &begin_error))
     {
@@ -296,7 +350,10 @@ run_batch (HgStore   *self,
       for (guint i = 0; i < batch->len; i++)
         run_job (self, now, g_ptr_array_index (batch, i), &errors[i]);
       if (hg_db_exec (self->writer, "COMMIT", &commit_error))
-        g_atomic_int_set (&self->write_failed, FALSE);
+        {
+          g_atomic_int_set (&self->write_failed, FALSE);
+          committed = TRUE;
+        }
       else
         {
           g_atomic_int_set (&self->write_failed, TRUE);
@@ -322,6 +379,9 @@ run_batch (HgStore   *self,
       else
         g_task_return_boolean (task, TRUE);
     }
+  /* After the answers: the 201 goes out before the stream fans out. */
+  if (committed)
+    announce_events (self, self->writer->last_event_seq);
 }
 
 static gpointer
@@ -399,6 +459,19 @@ hg_store_job_finish (HgStore      *self,
 
 /* --- Life ------------------------------------------------------------- */
 
+static gint64
+last_seq (HgDb *db)
+{
+  sqlite3_stmt *stmt = hg_db_prepare (db, "SELECT coalesce(max(seq), 0) FROM events", NULL);
+  gint64 seq = 0;
+
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    seq = sqlite3_column_int64 (stmt, 0);
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+  return seq;
+}
+
 static gboolean
 configure_writer (HgDb    *db,
                   GError **error)
@@ -407,6 +480,17 @@ configure_writer (HgDb    *db,
   return hg_db_exec (db, "PRAGMA journal_mode=WAL;"
                          "PRAGMA synchronous=FULL;"
                          "PRAGMA foreign_keys=ON;", error);
+}
+
+static void
+fill_default_policies (HgEscalationPolicy *policies)
+{
+  g_autoptr(HgConfig) defaults = hg_config_new_default ();
+
+  for (guint i = 0; i < HG_N_SEVERITIES; i++)
+    if (policies[i].remind_after == 0 && policies[i].reassign_after == 0 &&
+        policies[i].alert_supervisors_after == 0 && policies[i].start_within == 0)
+      policies[i] = defaults->escalation[i];
 }
 
 HgStore *
@@ -430,14 +514,19 @@ hg_store_open (const char             *path,
     self->settings = *settings;
   if (self->settings.correlation_window_ms <= 0)
     self->settings.correlation_window_ms = 300 * 1000;
+  fill_default_policies (self->settings.escalation);
 
   self->writer = hg_db_open (path, FALSE, error);
-  if (self->writer == NULL || !configure_writer (self->writer, error) || !migrate (self->writer, error))
+  if (self->writer == NULL || !configure_writer (self->writer, error) || !migrate (self->writer, error) ||
+      !hg_deadlines_prepare (self->writer, error))
     return NULL;
   self->reader = hg_db_open (path, TRUE, error);
   if (self->reader == NULL || !hg_db_exec (self->reader, "PRAGMA query_only=1", error))
     return NULL;
 
+  self->committed_seq = last_seq (self->writer);
+  self->writer->last_event_seq = self->committed_seq;
+  self->context = g_main_context_ref_thread_default ();
   self->thread = g_thread_new ("hg-store-writer", writer_main, self);
   g_debug ("Opened %s", path);
   return g_steal_pointer (&self);
@@ -521,6 +610,8 @@ hg_store_finalize (GObject *object)
   g_clear_pointer (&self->writer, hg_db_free);
   g_clear_pointer (&self->queue, g_async_queue_unref);
   g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_mutex_clear (&self->seq_lock);
   G_OBJECT_CLASS (hg_store_parent_class)->finalize (object);
 }
 
@@ -531,12 +622,24 @@ hg_store_class_init (HgStoreClass *klass)
 
   object_class->dispose = hg_store_dispose;
   object_class->finalize = hg_store_finalize;
+
+  /**
+   * HgStore::events-committed:
+   * @last_seq: the newest event seq now on disk
+   *
+   * Emitted on the opening thread's main context after a commit that
+   * wrote events.
+   */
+  signals[SIGNAL_EVENTS_COMMITTED] =
+    g_signal_new ("events-committed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void
 hg_store_init (HgStore *self)
 {
   self->queue = g_async_queue_new ();
+  g_mutex_init (&self->seq_lock);
 }
 
 typedef struct {

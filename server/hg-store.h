@@ -14,6 +14,7 @@
  * Reads and async calls must all come from the thread that opened the store. */
 
 #include <gio/gio.h>
+#include "hg-config.h"
 #include "hg-models.h"
 
 G_BEGIN_DECLS
@@ -32,7 +33,9 @@ typedef struct {
 void hg_principal_clear (HgPrincipal *principal);
 
 typedef struct {
-  gint64   correlation_window_ms;
+  gint64              correlation_window_ms;
+  /* Per severity; a policy left all zero takes the documented default. */
+  HgEscalationPolicy  escalation[HG_N_SEVERITIES];
 } HgStoreSettings;
 
 HgStore    *hg_store_open              (const char             *path,
@@ -191,6 +194,159 @@ void        hg_store_revoke_session_async (HgStore             *self,
                                         gpointer                user_data);
 gboolean    hg_store_revoke_session_finish (HgStore            *self,
                                         GAsyncResult           *result,
+                                        GError                **error);
+
+/* --- The event log and notifications --- */
+
+typedef struct {
+  gint64  seq;
+  gint64  at;
+  char   *type;
+  char   *audience;    /* NULL: everyone */
+  char   *data;        /* JSON text */
+} HgEvent;
+
+void        hg_event_free              (HgEvent                *event);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HgEvent, hg_event_free)
+
+/* The newest seq on disk, and the newest the retention has removed. */
+gint64      hg_store_get_last_seq      (HgStore                *self);
+gint64      hg_store_get_pruned_through (HgStore               *self);
+/* Events after @since, oldest first, at most @limit; with @staff_id only
+ * those for everyone and for that person. HgEvent*s. */
+GPtrArray  *hg_store_events_since      (HgStore                *self,
+                                        gint64                  since,
+                                        const char             *staff_id,
+                                        guint                   limit,
+                                        GError                **error);
+/* Removes events older than @older_than (ms since the epoch). */
+void        hg_store_prune_events_async (HgStore               *self,
+                                        gint64                  older_than,
+                                        GAsyncReadyCallback     callback,
+                                        gpointer                user_data);
+gboolean    hg_store_prune_events_finish (HgStore              *self,
+                                        GAsyncResult           *result,
+                                        GError                **error);
+
+/* The caller's notifications, newest first (JSON objects). */
+GPtrArray  *hg_store_list_notifications (HgStore               *self,
+                                        const char             *staff_id,
+                                        gboolean                unread_only,
+                                        gint64                  before_id,
+                                        guint                   limit,
+                                        gint64                 *out_next_before,
+                                        GError                **error);
+/* Marks one notification (@id > 0) or all (@id 0) of @staff_id read; a
+ * notification that is not theirs is HG_ERROR_NOT_FOUND. */
+void        hg_store_mark_read_async   (HgStore                *self,
+                                        const char             *staff_id,
+                                        gint64                  id,
+                                        GAsyncReadyCallback     callback,
+                                        gpointer                user_data);
+gboolean    hg_store_mark_read_finish  (HgStore                *self,
+                                        GAsyncResult           *result,
+                                        GError                **error);
+void        hg_store_mark_delivered_async (HgStore             *self,
+                                        const char             *staff_id,
+                                        gint64                  id,
+                                        GAsyncReadyCallback     callback,
+                                        gpointer                user_data);
+gboolean    hg_store_mark_delivered_finish (HgStore            *self,
+                                        GAsyncResult           *result,
+                                        GError                **error);
+
+/* --- Shifts, availability and handover --- */
+
+/* @staff_id is on duty from @starts_at until @ends_at (ms). */
+typedef struct {
+  gint64  id;
+  char   *staff_id;
+  HgRole  role;
+  char   *ward;
+  gint64  starts_at;
+  gint64  ends_at;
+} HgShift;
+
+void        hg_shift_free              (HgShift                *shift);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HgShift, hg_shift_free)
+
+typedef struct {
+  char     *staff_id;   /* NULL: anyone */
+  char     *ward;       /* the shift's ward; NULL: any */
+  gint64    from;       /* only shifts that end after this */
+  gint64    to;         /* and start before this; 0: no bound */
+  gint64    after_id;   /* keyset cursor: the previous page's last shift; 0: none */
+  guint     limit;
+} HgShiftFilter;
+
+void        hg_shift_filter_clear      (HgShiftFilter          *filter);
+/* HgShift*s in order of end, then id; @out_next_after is the id to continue
+ * after, or 0 at the end. A cursor whose shift was deleted since is
+ * HG_ERROR_INVALID. */
+GPtrArray  *hg_store_list_shifts       (HgStore                *self,
+                                        const HgShiftFilter    *filter,
+                                        gint64                 *out_next_after,
+                                        GError                **error);
+/* When the handover has work next (ms): the soonest end of a shift not
+ * handled yet or start of one since the last run; 0 if none; -1 on error. */
+gint64      hg_store_next_shift_change (HgStore                *self,
+                                        GError                **error);
+/* Adds a shift; @role NULL takes the person's role, @ward NULL their home
+ * ward. Unknown staff, a role other than theirs, a disabled account or an
+ * admin is HG_ERROR_UNKNOWN_REFERENCE; an overlap with another of their
+ * shifts HG_ERROR_CONFLICT. */
+void        hg_store_add_shift_async   (HgStore                *self,
+                                        const char             *staff_id,
+                                        const HgRole           *role,
+                                        const char             *ward,
+                                        gint64                  starts_at,
+                                        gint64                  ends_at,
+                                        GAsyncReadyCallback     callback,
+                                        gpointer                user_data);
+HgShift    *hg_store_add_shift_finish  (HgStore                *self,
+                                        GAsyncResult           *result,
+                                        GError                **error);
+/* Removes a shift; removing one that is running ends it at once, with its
+ * handover in the same transaction. */
+void        hg_store_delete_shift_async (HgStore               *self,
+                                        gint64                  id,
+                                        GAsyncReadyCallback     callback,
+                                        gpointer                user_data);
+gboolean    hg_store_delete_shift_finish (HgStore              *self,
+                                        GAsyncResult           *result,
+                                        GError                **error);
+/* Answers the person as they are now. */
+void        hg_store_set_availability_async (HgStore           *self,
+                                        const char             *staff_id,
+                                        gboolean                available,
+                                        const char             *reason,
+                                        GAsyncReadyCallback     callback,
+                                        gpointer                user_data);
+HgStaff    *hg_store_set_availability_finish (HgStore          *self,
+                                        GAsyncResult           *result,
+                                        GError                **error);
+/* Handles every shift that has ended since the last run (hands its
+ * person's active incidents to the next shift), announces the shifts that
+ * have started, and offers again what nobody could take before. */
+void        hg_store_hand_over_async   (HgStore                *self,
+                                        GAsyncReadyCallback     callback,
+                                        gpointer                user_data);
+gboolean    hg_store_hand_over_finish  (HgStore                *self,
+                                        GAsyncResult           *result,
+                                        GError                **error);
+
+/* --- Escalation deadlines --- */
+
+/* The earliest escalation deadline (ms since the epoch), or 0 if none. */
+gint64      hg_store_next_deadline     (HgStore                *self);
+/* Runs every escalation step that is due now, each in the same transaction
+ * as the removal of its deadline. @out_ran receives how many ran. */
+void        hg_store_run_deadlines_async (HgStore              *self,
+                                        GAsyncReadyCallback     callback,
+                                        gpointer                user_data);
+gboolean    hg_store_run_deadlines_finish (HgStore             *self,
+                                        GAsyncResult           *result,
+                                        guint                  *out_ran,
                                         GError                **error);
 
 G_END_DECLS

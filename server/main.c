@@ -5,6 +5,7 @@
 
 #include <locale.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <glib-unix.h>
 
@@ -77,12 +78,21 @@ fill_demo (HgStore  *store,
   return TRUE;
 }
 
+static HgStoreSettings
+store_settings (const HgConfig *config)
+{
+  HgStoreSettings settings = { (gint64) config->correlation_window * 1000 };
+
+  memcpy (settings.escalation, config->escalation, sizeof settings.escalation);
+  return settings;
+}
+
 static int
 run (HgConfig *config)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  HgStoreSettings settings = { (gint64) config->correlation_window * 1000 };
+  HgStoreSettings settings = store_settings (config);
   g_autoptr(HgStore) store = hg_store_open (config->database, &settings, &error);
   g_autoptr(HgServer) server = NULL;
 

@@ -79,6 +79,7 @@ server_thread (gpointer data)
   g_autoptr(GError) error = NULL;
   HgStoreSettings settings = { (gint64) ts->config->correlation_window * 1000 };
 
+  memcpy (settings.escalation, ts->config->escalation, sizeof settings.escalation);
   g_main_context_push_thread_default (ts->context);
   ts->store = hg_store_open (ts->db_path, &settings, &error);
   g_assert_no_error (error);
@@ -123,6 +124,15 @@ HgTestServer *
 hg_test_server_start (HgTestPrepareFunc prepare,
                       gpointer          user_data)
 {
+  return hg_test_server_start_full (prepare, user_data, NULL, NULL);
+}
+
+HgTestServer *
+hg_test_server_start_full (HgTestPrepareFunc   prepare,
+                           gpointer            prepare_data,
+                           HgTestConfigureFunc configure,
+                           gpointer            configure_data)
+{
   HgTestServer *ts = g_new0 (HgTestServer, 1);
   g_autoptr(GError) error = NULL;
 
@@ -131,13 +141,15 @@ hg_test_server_start (HgTestPrepareFunc prepare,
   ts->db_path = g_build_filename (ts->dir, "server.db", NULL);
   copy_file (demo_template (), ts->db_path);
   if (prepare != NULL)
-    prepare (ts->db_path, user_data);
+    prepare (ts->db_path, prepare_data);
 
   ts->config = hg_config_new_default ();
   hg_config_set_listen (ts->config, "127.0.0.1:0", &error);
   g_assert_no_error (error);
   g_free (ts->config->database);
   ts->config->database = g_strdup (ts->db_path);
+  if (configure != NULL)
+    configure (ts->config, configure_data);
 
   g_mutex_init (&ts->lock);
   g_cond_init (&ts->ready);

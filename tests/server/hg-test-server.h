@@ -8,6 +8,8 @@
 #include <libsoup/soup.h>
 #include <json-glib/json-glib.h>
 
+#include "hg-config.h"
+
 G_BEGIN_DECLS
 
 typedef struct _HgTestServer HgTestServer;
@@ -19,6 +21,17 @@ typedef void (*HgTestPrepareFunc) (const char *db_path,
 
 HgTestServer *hg_test_server_start      (HgTestPrepareFunc  prepare,
                                          gpointer           user_data);
+
+/* Runs on the server's configuration after the harness set the address
+ * and database: tests change escalation policies and the like here. */
+typedef void (*HgTestConfigureFunc) (HgConfig *config,
+                                     gpointer  user_data);
+
+/* hg_test_server_start() with a say in the configuration. */
+HgTestServer *hg_test_server_start_full (HgTestPrepareFunc   prepare,
+                                         gpointer            prepare_data,
+                                         HgTestConfigureFunc configure,
+                                         gpointer            configure_data);
 void          hg_test_server_stop       (HgTestServer      *ts);
 const char   *hg_test_server_db_path    (HgTestServer      *ts);
 /* Stops the store but keeps serving, as after a disk failure. */
