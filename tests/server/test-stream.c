@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "hg-config.h"
 #include "hg-test-server.h"
 
 typedef struct {
@@ -431,6 +432,59 @@ test_delivered_receipt (Fixture       *f,
   client_free (client);
 }
 
+static void
+fast_pings (HgConfig *config,
+            gpointer  user_data)
+{
+  config->ping_interval = 1;
+  config->drop_after = 2;
+}
+
+static void
+setup_fast_pings (Fixture       *f,
+                  gconstpointer  data)
+{
+  f->ts = hg_test_server_start_full (NULL, NULL, fast_pings, NULL);
+  f->session = soup_session_new ();
+  f->nurse = hg_test_login (f->ts, "N01");
+}
+
+static void
+run_for (guint ms)
+{
+  gboolean expired = FALSE;
+
+  g_timeout_add (ms, timed_out, &expired);
+  while (!expired)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* A client that answers the pings stays; one whose loop is frozen (a hung
+ * station) cannot answer, and the server lets it go. */
+static void
+test_silent_client_dropped (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *doctor = hg_test_login (f->ts, "S01");
+  Client *lively = client_connect (f, doctor, NULL);
+  Client *silent = NULL;
+
+  resume (lively, last_seq (f));
+  run_for (3500);
+  g_assert_false (lively->closed);
+
+  silent = client_connect (f, doctor, NULL);
+  resume (silent, last_seq (f));
+  /* Frozen: no pongs for longer than drop_after plus a sweep. */
+  g_usleep (3500 * 1000);
+  run_for (500);
+  g_assert_true (silent->closed);
+  g_assert_cmpuint (soup_websocket_connection_get_close_code (silent->conn), ==,
+                    SOUP_WEBSOCKET_CLOSE_GOING_AWAY);
+  client_free (silent);
+  client_free (lively);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -445,6 +499,8 @@ main (int   argc,
   ADD ("refused-without-token", test_refused_without_token);
   ADD ("sign-out-closes", test_sign_out_closes);
   ADD ("delivered-receipt", test_delivered_receipt);
+  g_test_add ("/server/stream/silent-client-dropped", Fixture, NULL, setup_fast_pings,
+              test_silent_client_dropped, teardown);
 #undef ADD
   return g_test_run ();
 }
