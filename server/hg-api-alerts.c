@@ -99,16 +99,41 @@ parse_alerts (JsonNode  *body,
   return g_steal_pointer (&alerts);
 }
 
+/* Each integration key may post so many alerts a second; an array counts
+ * each of its alerts. Staff postings are people, and are not limited. */
+static gboolean
+check_ingest_limit (HgRequest  *req,
+                    guint       n,
+                    GError    **error)
+{
+  const HgPrincipal *principal = hg_request_get_principal (req);
+  guint wait;
+
+  if (principal->kind != HG_PRINCIPAL_INTEGRATION)
+    return TRUE;
+  wait = hg_buckets_take (hg_request_get_ingest_limit (req), principal->integration_id, n,
+                          g_get_monotonic_time ());
+  if (wait == 0)
+    return TRUE;
+  hg_request_set_retry_after (req, wait);
+  hg_set_error (error, HG_ERROR_RATE_LIMITED, "too_many_alerts", NULL,
+                "this key may post %u alerts a second: try again in %u s",
+                hg_request_get_config (req)->ingest_rate_limit, wait);
+  return FALSE;
+}
+
 void
 hg_api_post_alerts (HgRequest *req)
 {
   GError *error = NULL;
   g_autoptr(JsonNode) body = hg_request_parse_body (req, FALSE, &error);
   g_autoptr(GPtrArray) alerts = NULL;
+  g_autofree char *posted_by = hg_principal_actor (hg_request_get_principal (req));
   PostAlerts *post;
   gboolean batch;
 
-  if (body == NULL || !(alerts = parse_alerts (body, &batch, &error)))
+  if (body == NULL || !(alerts = parse_alerts (body, &batch, &error)) ||
+      !check_ingest_limit (req, alerts->len, &error))
     {
       hg_request_fail (req, error);
       return;
@@ -116,8 +141,7 @@ hg_api_post_alerts (HgRequest *req)
   post = g_new0 (PostAlerts, 1);
   post->req = req;
   post->batch = batch;
-  hg_store_ingest_async (hg_request_get_store (req), alerts,
-                         hg_request_get_principal (req)->staff_id, alerts_ingested, post);
+  hg_store_ingest_async (hg_request_get_store (req), alerts, posted_by, alerts_ingested, post);
 }
 
 void

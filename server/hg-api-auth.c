@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "hg-api.h"
+#include "hg-audit.h"
 #include "hg-auth.h"
 #include "hg-error.h"
 #include "hg-json.h"
@@ -79,6 +80,66 @@ record_login_failure (HgRequest  *req,
   hg_rate_limit_record (hg_request_get_login_limit (req, TRUE), address, now);
 }
 
+/* --- Sign-ins that change nothing still leave an audit row ------------- */
+
+typedef struct {
+  HgRequest *req;
+  GError    *error;    /* the answer, once the row is written */
+} AuditedRefusal;
+
+static void
+refusal_audited (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  AuditedRefusal *refusal = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* The refusal stands even when the row could not be written. */
+  if (!hg_store_audit_finish (HG_STORE (source), result, &error))
+    g_warning ("Could not record a refused sign-in in the audit trail: %s", error->message);
+  hg_request_fail (refusal->req, refusal->error);
+  g_free (refusal);
+}
+
+/* Writes the row (by the server: nobody is signed in), then answers with
+ * @error. The answer waits for the row, so a client that hammers the
+ * endpoint waits for the disk too; the main loop does not. */
+static void
+audit_then_fail (HgRequest  *req,
+                 const char *action,
+                 const char *staff_id,
+                 JsonObject *detail,
+                 GError     *error)
+{
+  AuditedRefusal *refusal = g_new0 (AuditedRefusal, 1);
+  g_autofree char *object = g_strconcat ("staff:", staff_id, NULL);
+  g_autofree char *text = NULL;
+
+  json_object_set_string_member (detail, "address", hg_request_get_client_address (req));
+  text = hg_audit_detail (detail);
+  refusal->req = req;
+  refusal->error = error;
+  hg_store_audit_async (hg_request_get_store (req), NULL, action, object, text, refusal_audited, refusal);
+}
+
+/* A throttled client is refused without a password check, so it could
+ * send thousands a second: one row per staff id and address while the
+ * limit lasts says that the attempts went on, and no more. */
+static gboolean
+first_throttled (HgRequest  *req,
+                 const char *staff_id)
+{
+  HgRateLimit *notices = hg_request_get_throttle_notices (req);
+  g_autofree char *key = g_strdup_printf ("%s\n%s", staff_id, hg_request_get_client_address (req));
+  gint64 now = hg_time_now_ms ();
+
+  if (hg_rate_limit_check (notices, key, now) > 0)
+    return FALSE;
+  hg_rate_limit_record (notices, key, now);
+  return TRUE;
+}
+
 static void
 login_free (Login *login)
 {
@@ -143,13 +204,15 @@ password_checked (GObject      *source,
 
   if (!g_task_propagate_boolean (G_TASK (result), NULL))
     {
+      g_autoptr(JsonObject) detail = json_object_new ();
+
       g_message ("Failed sign-in for “%s” from %s", login->staff_id,
                  hg_request_get_client_address (req));
       record_login_failure (req, login->staff_id);
-      login_free (login);
       hg_set_error (&error, HG_ERROR_UNAUTHENTICATED, "bad_credentials", NULL,
                     "unknown staff id or wrong password");
-      hg_request_fail (req, error);
+      audit_then_fail (req, "auth.login_failed", login->staff_id, detail, error);
+      login_free (login);
       return;
     }
   hg_rate_limit_reset (hg_request_get_login_limit (req, FALSE), login->staff_id);
@@ -162,7 +225,8 @@ password_checked (GObject      *source,
     }
   login->expires_at = hg_time_now_ms () + (gint64) config->token_lifetime * 1000;
   hg_store_create_session_async (hg_request_get_store (req), login->staff_id, login->token_hash,
-                                 login->station, login->expires_at, session_created, login);
+                                 login->station, hg_request_get_client_address (req),
+                                 login->expires_at, session_created, login);
 }
 
 void
@@ -197,7 +261,15 @@ hg_api_login (HgRequest *req)
       hg_set_error (&error, HG_ERROR_RATE_LIMITED, "too_many_attempts", NULL,
                     "too many failed sign-ins: try again in %u s", blocked);
       hg_request_set_retry_after (req, blocked);
-      hg_request_fail (req, error);
+      if (first_throttled (req, staff_id))
+        {
+          g_autoptr(JsonObject) detail = json_object_new ();
+
+          json_object_set_int_member (detail, "retry_after", blocked);
+          audit_then_fail (req, "auth.login_throttled", staff_id, detail, error);
+        }
+      else
+        hg_request_fail (req, error);
       return;
     }
   login = g_new0 (Login, 1);
@@ -237,7 +309,7 @@ hg_api_logout (HgRequest *req)
 {
   hg_store_revoke_session_async (hg_request_get_store (req),
                                  hg_request_get_principal (req)->token_hash,
-                                 session_revoked, req);
+                                 hg_request_get_client_address (req), session_revoked, req);
 }
 
 void

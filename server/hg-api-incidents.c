@@ -7,97 +7,16 @@
 #include "hg-error.h"
 #include "hg-json.h"
 #include "hg-protocol.h"
-
-/* "open,assigned" -> a bit set; every name must be known. */
-static gboolean
-parse_enum_list (const char  *text,
-                 const char  *field,
-                 gboolean   (*parse) (const char *, int *),
-                 guint       *out,
-                 GError     **error)
-{
-  g_auto(GStrv) names = NULL;
-
-  *out = 0;
-  if (text == NULL)
-    return TRUE;
-  names = g_strsplit (text, ",", -1);
-  for (guint i = 0; names[i] != NULL; i++)
-    {
-      int value;
-
-      if (!parse (g_strstrip (names[i]), &value))
-        {
-          hg_set_error (error, HG_ERROR_INVALID, "invalid_enum", field,
-                        "“%s” is not a known %s", names[i], field);
-          return FALSE;
-        }
-      *out |= 1u << value;
-    }
-  return TRUE;
-}
-
-static gboolean
-parse_status (const char *name,
-              int        *out)
-{
-  HgIncidentStatus status;
-
-  if (!hg_incident_status_from_string (name, &status))
-    return FALSE;
-  *out = status;
-  return TRUE;
-}
-
-static gboolean
-parse_severity (const char *name,
-                int        *out)
-{
-  HgSeverity severity;
-
-  if (!hg_severity_from_string (name, &severity))
-    return FALSE;
-  *out = severity;
-  return TRUE;
-}
-
-static gboolean
-check_text_param (const char  *value,
-                  const char  *field,
-                  GError     **error)
-{
-  if (value == NULL || (value[0] != '\0' && g_utf8_validate (value, -1, NULL) &&
-                        g_utf8_strlen (value, -1) <= HG_MAX_NAME_LEN))
-    return TRUE;
-  hg_set_error (error, HG_ERROR_INVALID, "invalid_field", field,
-                "%s must be 1 to %d characters", field, HG_MAX_NAME_LEN);
-  return FALSE;
-}
+#include "hg-query.h"
 
 static gboolean
 parse_filter (HgRequest        *req,
               HgIncidentFilter *filter,
               GError          **error)
 {
-  const char *assignee = hg_request_get_query (req, "assignee");
-  const char *ward = hg_request_get_query (req, "ward");
-  const char *patient = hg_request_get_query (req, "patient_id");
-
-  if (!parse_enum_list (hg_request_get_query (req, "status"), "status", parse_status,
-                        &filter->statuses, error) ||
-      !parse_enum_list (hg_request_get_query (req, "severity"), "severity", parse_severity,
-                        &filter->severities, error) ||
-      !check_text_param (assignee, "assignee", error) ||
-      !check_text_param (ward, "ward", error) ||
-      !check_text_param (patient, "patient_id", error) ||
-      !hg_request_get_page (req, &filter->before_id, &filter->limit, error))
-    return FALSE;
-  if (g_strcmp0 (assignee, "me") == 0)
-    assignee = hg_request_get_principal (req)->staff_id;
-  filter->assignee_id = g_strdup (assignee);
-  filter->ward = g_strdup (ward);
-  filter->patient_id = g_strdup (patient);
-  return TRUE;
+  return hg_query_parse_incident_filter (hg_request_get_query_table (req),
+                                         hg_request_get_principal (req)->staff_id,
+                                         filter, error);
 }
 
 void

@@ -218,8 +218,8 @@ hg_api_add_schedule (HgRequest *req)
       !parse_time (ends, "ends_at", TRUE, &ends_at, &error) ||
       !check_times (starts_at, ends_at, &error))
     goto fail;
-  hg_store_add_shift_async (hg_request_get_store (req), staff_id, role_name ? &role : NULL, ward,
-                            starts_at, ends_at, shift_added, req);
+  hg_store_add_shift_async (hg_request_get_store (req), hg_request_get_principal (req)->staff_id, staff_id,
+                            role_name ? &role : NULL, ward, starts_at, ends_at, shift_added, req);
   return;
 
 fail:
@@ -255,7 +255,8 @@ hg_api_delete_schedule (HgRequest *req)
       hg_request_fail (req, error);
       return;
     }
-  hg_store_delete_shift_async (hg_request_get_store (req), id, shift_deleted, req);
+  hg_store_delete_shift_async (hg_request_get_store (req), hg_request_get_principal (req)->staff_id, id,
+                               shift_deleted, req);
 }
 
 static void

@@ -7,6 +7,7 @@
 
 #include <libsoup/soup.h>
 #include <json-glib/json-glib.h>
+#include "hg-bucket.h"
 #include "hg-config.h"
 #include "hg-handover.h"
 #include "hg-ratelimit.h"
@@ -30,6 +31,8 @@ gboolean        hg_request_get_id         (HgRequest    *req,
                                            GError      **error);
 const char     *hg_request_get_query      (HgRequest    *req,
                                            const char   *name);
+/* Every query parameter (name -> value), or NULL without a query. */
+GHashTable     *hg_request_get_query_table (HgRequest   *req);
 /* The body as JSON (415 when not application/json, 413 when too large,
  * 400 when malformed). With @allow_empty an empty body gives an empty
  * object. */
@@ -49,7 +52,11 @@ HgStream       *hg_request_get_stream     (HgRequest    *req);
 HgHandover     *hg_request_get_handover   (HgRequest    *req);
 HgRateLimit    *hg_request_get_login_limit (HgRequest   *req,
                                            gboolean      by_address);
+/* Which throttled sign-ins were recorded in the audit trail lately. */
+HgRateLimit    *hg_request_get_throttle_notices (HgRequest *req);
 const char     *hg_request_get_client_address (HgRequest *req);
+/* The alert ceiling of the integration keys, one bucket per key id. */
+HgBuckets      *hg_request_get_ingest_limit (HgRequest   *req);
 
 /* Each answers once and releases the request. */
 void            hg_request_respond_json   (HgRequest    *req,
@@ -96,5 +103,11 @@ void hg_api_set_availability (HgRequest *req);
 void hg_api_list_notifications     (HgRequest *req);
 void hg_api_read_notification      (HgRequest *req);
 void hg_api_read_all_notifications (HgRequest *req);
+void hg_api_create_staff           (HgRequest *req);
+void hg_api_update_staff           (HgRequest *req);
+void hg_api_list_integrations      (HgRequest *req);
+void hg_api_create_integration     (HgRequest *req);
+void hg_api_revoke_integration     (HgRequest *req);
+void hg_api_list_audit             (HgRequest *req);
 
 G_END_DECLS

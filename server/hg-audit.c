@@ -56,7 +56,8 @@ hg_audit_append (HgDb        *db,
                  const char  *detail,
                  GError     **error)
 {
-  sqlite3_stmt *stmt = hg_db_prepare (db, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", error);
+  sqlite3_stmt *stmt = hg_db_prepare (db, "SELECT (SELECT hash FROM audit ORDER BY id DESC LIMIT 1),"
+                                      " (SELECT seq FROM sqlite_sequence WHERE name = 'audit')", error);
   g_autofree char *prev = NULL;
   g_autofree char *hash = NULL;
   gint64 id = 1;
@@ -66,14 +67,16 @@ hg_audit_append (HgDb        *db,
     return FALSE;
   if (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      id = sqlite3_column_int64 (stmt, 0) + 1;
-      prev = hg_column_dup (stmt, 1);
+      prev = hg_column_dup (stmt, 0);
+      id = sqlite3_column_int64 (stmt, 1) + 1;   /* NULL (no row yet) reads 0 */
     }
   sqlite3_reset (stmt);
   if (prev == NULL)
     prev = g_strdup ("");
-  /* AUTOINCREMENT never reuses an id, and this is the only writer, so the
-   * next id is the last one plus one: the hash can cover it. */
+  /* The next id is the one AUTOINCREMENT would give, so the hash can cover
+   * it. Not the last row's id plus one: after the last row was deleted by
+   * hand that would reuse its id and hide the deletion; this leaves a gap
+   * that --verify-audit reports. */
   hash = hg_audit_row_hash (id, now, actor, action, object, detail, prev);
   stmt = hg_db_prepare (db, "INSERT INTO audit (id, at, actor, action, object, detail, prev_hash, hash)"
                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);
@@ -88,4 +91,33 @@ hg_audit_append (HgDb        *db,
   hg_bind_text (stmt, 7, prev);
   hg_bind_text (stmt, 8, hash);
   return hg_db_step_done (db, stmt, error);
+}
+
+char *
+hg_audit_detail (JsonObject *object)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+
+  json_node_set_object (node, object);
+  json_generator_set_root (generator, node);
+  return json_generator_to_data (generator, NULL);
+}
+
+void
+hg_audit_set_text (JsonObject *object,
+                   const char *prefix,
+                   const char *text)
+{
+  g_autofree char *length = NULL;
+  g_autofree char *sha = NULL;
+  g_autofree char *digest = NULL;
+
+  if (text == NULL)
+    return;
+  length = g_strconcat (prefix, "_length", NULL);
+  sha = g_strconcat (prefix, "_sha256", NULL);
+  digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+  json_object_set_int_member (object, length, g_utf8_strlen (text, -1));
+  json_object_set_string_member (object, sha, digest);
 }

@@ -6,6 +6,7 @@
  * by the writer inside the job that does the audited thing, so an audited
  * change and its audit row commit or vanish together. */
 
+#include <json-glib/json-glib.h>
 #include "hg-store-private.h"
 
 G_BEGIN_DECLS
@@ -31,5 +32,15 @@ char     *hg_audit_row_hash    (gint64       id,
                                 const char  *object,
                                 const char  *detail,
                                 const char  *prev_hash);
+
+/* @object as compact JSON text, for hg_audit_append()'s @detail. Free
+ * text that may hold patient data (notes, reasons) goes in as its length
+ * and SHA-256 (hg_audit_set_text()), never as itself. */
+char     *hg_audit_detail      (JsonObject  *object);
+/* Sets "@prefix_length" (characters) and "@prefix_sha256" on @object when
+ * @text is not NULL. */
+void      hg_audit_set_text    (JsonObject  *object,
+                                const char  *prefix,
+                                const char  *text);
 
 G_END_DECLS

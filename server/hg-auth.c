@@ -98,23 +98,56 @@ hg_auth_hash_token (const char *token,
   g_checksum_get_digest (checksum, hash, &len);
 }
 
+static char *
+random_text (GError **error)
+{
+  guchar bytes[TOKEN_BYTES];
+  char *text;
+
+  if (!random_bytes (bytes, sizeof bytes, error))
+    return NULL;
+  text = g_base64_encode (bytes, sizeof bytes);
+  /* URL- and header-safe alphabet, no padding. */
+  g_strdelimit (text, "+", '-');
+  g_strdelimit (text, "/", '_');
+  g_strdelimit (text, "=", '\0');
+  memset (bytes, 0, sizeof bytes);
+  return text;
+}
+
 char *
 hg_auth_new_token (guchar   hash[HG_TOKEN_HASH_SIZE],
                    GError **error)
 {
-  guchar bytes[TOKEN_BYTES];
   char *token;
 
-  if (!random_bytes (bytes, sizeof bytes, error))
-    return NULL;
-  token = g_base64_encode (bytes, sizeof bytes);
-  /* URL- and header-safe alphabet, no padding. */
-  g_strdelimit (token, "+", '-');
-  g_strdelimit (token, "/", '_');
-  g_strdelimit (token, "=", '\0');
-  memset (bytes, 0, sizeof bytes);
-  hg_auth_hash_token (token, hash);
+  /* One in 16 million tokens would look like a key: draw again. */
+  while ((token = random_text (error)) != NULL && hg_auth_is_integration_key (token))
+    g_free (token);
+  if (token != NULL)
+    hg_auth_hash_token (token, hash);
   return token;
+}
+
+char *
+hg_auth_new_integration_key (guchar   hash[HG_TOKEN_HASH_SIZE],
+                             GError **error)
+{
+  g_autofree char *random = random_text (error);
+  char *key;
+
+  if (random == NULL)
+    return NULL;
+  key = g_strconcat (HG_INTEGRATION_KEY_PREFIX, random, NULL);
+  memset (random, 0, strlen (random));
+  hg_auth_hash_token (key, hash);
+  return key;
+}
+
+gboolean
+hg_auth_is_integration_key (const char *token)
+{
+  return g_str_has_prefix (token, HG_INTEGRATION_KEY_PREFIX);
 }
 
 char *

@@ -28,9 +28,17 @@ hg_config_new_default (void)
   config->database = g_build_filename (g_get_user_data_dir (), "healthguard", "server.db", NULL);
   config->correlation_window = HG_DEFAULT_CORRELATION_WINDOW;
   config->token_lifetime = 12 * 3600;
+  /* A ward station left alone for an hour signs out; one in use stays
+   * signed in for the whole 12-hour shift. */
+  config->token_idle_timeout = 3600;
+  config->login_failure_window = 5 * 60;
+  config->login_failures_per_id = 5;
+  config->login_failures_per_address = 20;
+  config->ingest_rate_limit = 1000;
   config->event_retention = 48 * 3600;
   config->ping_interval = 15;
   config->drop_after = 45;
+  config->max_streams_per_token = 8;
   memcpy (config->escalation, default_policies, sizeof default_policies);
   return config;
 }
@@ -44,6 +52,7 @@ hg_config_free (HgConfig *config)
   g_free (config->database);
   g_free (config->tls_certificate);
   g_free (config->tls_key);
+  g_strfreev (config->allowed_origins);
   g_free (config->metrics_token);
   g_free (config);
 }
@@ -114,6 +123,97 @@ replace_string (GKeyFile    *file,
 }
 
 static gboolean
+read_boolean (GKeyFile    *file,
+              const char  *group,
+              const char  *key,
+              gboolean    *out,
+              GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gboolean value;
+
+  if (!g_key_file_has_key (file, group, key, NULL))
+    return TRUE;
+  value = g_key_file_get_boolean (file, group, key, &local_error);
+  if (local_error != NULL)
+    {
+      hg_set_error (error, HG_ERROR_INVALID, NULL, key, "[%s] %s must be true or false", group, key);
+      return FALSE;
+    }
+  *out = value;
+  return TRUE;
+}
+
+static gboolean
+read_count (GKeyFile    *file,
+            const char  *group,
+            const char  *key,
+            guint        max,
+            guint       *out,
+            GError     **error)
+{
+  g_autofree char *value = g_key_file_get_value (file, group, key, NULL);
+  guint64 number;
+
+  if (value == NULL)
+    return TRUE;
+  if (!g_ascii_string_to_unsigned (g_strstrip (value), 10, 1, max, &number, NULL))
+    {
+      hg_set_error (error, HG_ERROR_INVALID, NULL, key, "[%s] %s must be a number from 1 to %u",
+                    group, key, max);
+      return FALSE;
+    }
+  *out = number;
+  return TRUE;
+}
+
+/* A browser sends its page's origin as "scheme://host[:port]", lowercase
+ * and without a path; an entry in any other form could never match. */
+static char *
+normalize_origin (const char *text)
+{
+  g_autoptr(GUri) uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
+  const char *scheme = uri ? g_uri_get_scheme (uri) : NULL;
+
+  if (uri == NULL || (g_strcmp0 (scheme, "https") != 0 && g_strcmp0 (scheme, "http") != 0) ||
+      g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0' ||
+      g_uri_get_userinfo (uri) != NULL || g_uri_get_path (uri)[0] != '\0' ||
+      g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL)
+    return NULL;
+  return g_ascii_strdown (text, -1);
+}
+
+static gboolean
+read_origins (GKeyFile    *file,
+              HgConfig    *config,
+              GError     **error)
+{
+  g_auto(GStrv) list = g_key_file_get_string_list (file, "server", "allowed_origins", NULL, NULL);
+  g_autoptr(GStrvBuilder) origins = g_strv_builder_new ();
+
+  if (list == NULL)
+    return TRUE;
+  for (guint i = 0; list[i] != NULL; i++)
+    {
+      g_autofree char *origin = normalize_origin (g_strstrip (list[i]));
+
+      if (list[i][0] == '\0')
+        continue;
+      if (origin == NULL)
+        {
+          hg_set_error (error, HG_ERROR_INVALID, NULL, "allowed_origins",
+                        "[server] allowed_origins: “%s” is not an origin like https://ward.example.org",
+                        list[i]);
+          return FALSE;
+        }
+      g_strv_builder_add (origins, origin);
+    }
+  g_strfreev (config->allowed_origins);
+  config->allowed_origins = g_strv_builder_end (origins);
+  return TRUE;
+}
+
+static gboolean
 check_keys (GKeyFile           *file,
             const char         *group,
             const char *const  *allowed,
@@ -139,7 +239,9 @@ load_server_group (HgConfig  *config,
   static const char *const keys[] = {
     "listen", "database", "tls_certificate", "tls_key", "metrics_token",
     "correlation_window", "token_lifetime", "event_retention", "websocket_ping_interval",
-    "websocket_drop_after", NULL
+    "websocket_drop_after", "allow_plain_http", "allowed_origins", "max_streams_per_token",
+    "token_idle_timeout", "login_failure_window", "login_failures_per_id", "login_failures_per_address",
+    "ingest_rate_limit", NULL
   };
   g_autofree char *listen = g_key_file_get_string (file, "server", "listen", NULL);
 
@@ -155,7 +257,16 @@ load_server_group (HgConfig  *config,
       !read_seconds (file, "server", "token_lifetime", &config->token_lifetime, error) ||
       !read_seconds (file, "server", "event_retention", &config->event_retention, error) ||
       !read_seconds (file, "server", "websocket_ping_interval", &config->ping_interval, error) ||
-      !read_seconds (file, "server", "websocket_drop_after", &config->drop_after, error))
+      !read_seconds (file, "server", "websocket_drop_after", &config->drop_after, error) ||
+      !read_boolean (file, "server", "allow_plain_http", &config->allow_plain_http, error) ||
+      !read_origins (file, config, error) ||
+      !read_count (file, "server", "max_streams_per_token", 1000, &config->max_streams_per_token, error) ||
+      !read_seconds (file, "server", "token_idle_timeout", &config->token_idle_timeout, error) ||
+      !read_seconds (file, "server", "login_failure_window", &config->login_failure_window, error) ||
+      !read_count (file, "server", "login_failures_per_id", 1000, &config->login_failures_per_id, error) ||
+      !read_count (file, "server", "login_failures_per_address", 100000,
+                   &config->login_failures_per_address, error) ||
+      !read_count (file, "server", "ingest_rate_limit", 1000000, &config->ingest_rate_limit, error))
     return FALSE;
   /* A nurse's screen that was off over a night shift must still resume. */
   if (config->event_retention < 24 * 3600)

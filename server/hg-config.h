@@ -19,9 +19,17 @@ typedef struct {
   char               *database;
   char               *tls_certificate;
   char               *tls_key;
+  gboolean            allow_plain_http;     /* on an address that is not loopback */
+  char              **allowed_origins;      /* WebSocket Origins; NULL: none */
+  guint               max_streams_per_token;
   char               *metrics_token;
   guint               correlation_window;   /* seconds */
   guint               token_lifetime;       /* seconds */
+  guint               token_idle_timeout;   /* seconds without a request that end a session */
+  guint               login_failure_window; /* seconds */
+  guint               login_failures_per_id;
+  guint               login_failures_per_address;
+  guint               ingest_rate_limit;    /* alerts a second per integration key */
   guint               event_retention;      /* seconds; at least a day */
   guint               ping_interval;        /* WebSocket pings, seconds */
   guint               drop_after;           /* silent WebSocket clients, seconds */

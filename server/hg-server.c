@@ -4,18 +4,21 @@
 #include "config.h"
 
 #include <string.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 
 #include "hg-api.h"
 #include "hg-auth.h"
+#include "hg-bucket.h"
 #include "hg-error.h"
 #include "hg-escalator.h"
+#include "hg-guard.h"
 #include "hg-handover.h"
 #include "hg-json.h"
+#include "hg-listener.h"
 #include "hg-protocol.h"
+#include "hg-query.h"
 #include "hg-ratelimit.h"
 #include "hg-server.h"
+#include "hg-sessions.h"
 #include "hg-stream.h"
 
 #define MAX_PARAMS 2
@@ -23,6 +26,9 @@
 typedef enum {
   AUTH_NONE,
   AUTH_STAFF,
+  /* Also open to integration keys: alerts, and later vitals and the
+   * Alertmanager webhook. A key gets 403 on every other route. */
+  AUTH_STAFF_OR_KEY,
 } RouteAuth;
 
 typedef struct {
@@ -39,7 +45,7 @@ static const Route routes[] = {
   { "POST", "/api/v1/auth/login", hg_api_login, AUTH_NONE },
   { "POST", "/api/v1/auth/logout", hg_api_logout, AUTH_STAFF },
   { "GET",  "/api/v1/me", hg_api_me, AUTH_STAFF },
-  { "POST", "/api/v1/alerts", hg_api_post_alerts, AUTH_STAFF },
+  { "POST", "/api/v1/alerts", hg_api_post_alerts, AUTH_STAFF_OR_KEY },
   { "GET",  "/api/v1/alerts", hg_api_list_alerts, AUTH_STAFF },
   { "GET",  "/api/v1/alerts/{}", hg_api_get_alert, AUTH_STAFF },
   { "GET",  "/api/v1/alert-types", hg_api_alert_types, AUTH_STAFF },
@@ -50,14 +56,20 @@ static const Route routes[] = {
   { "POST", "/api/v1/incidents/{}/{}", hg_api_incident_action, AUTH_STAFF },
   { "GET",  "/api/v1/staff", hg_api_list_staff, AUTH_STAFF },
   { "GET",  "/api/v1/staff/{}", hg_api_get_staff, AUTH_STAFF },
+  { "POST", "/api/v1/staff", hg_api_create_staff, AUTH_STAFF },
+  { "PATCH", "/api/v1/staff/{}", hg_api_update_staff, AUTH_STAFF },
   { "GET",  "/api/v1/oncall/current", hg_api_oncall_current, AUTH_STAFF },
   { "PUT",  "/api/v1/me/availability", hg_api_set_availability, AUTH_STAFF },
   { "GET",  "/api/v1/schedules", hg_api_list_schedules, AUTH_STAFF },
   { "POST", "/api/v1/schedules", hg_api_add_schedule, AUTH_STAFF },
   { "DELETE", "/api/v1/schedules/{}", hg_api_delete_schedule, AUTH_STAFF },
+  { "GET",  "/api/v1/integrations", hg_api_list_integrations, AUTH_STAFF },
+  { "POST", "/api/v1/integrations", hg_api_create_integration, AUTH_STAFF },
+  { "DELETE", "/api/v1/integrations/{}", hg_api_revoke_integration, AUTH_STAFF },
   { "GET",  "/api/v1/notifications", hg_api_list_notifications, AUTH_STAFF },
   { "POST", "/api/v1/notifications/read-all", hg_api_read_all_notifications, AUTH_STAFF },
   { "POST", "/api/v1/notifications/{}/read", hg_api_read_notification, AUTH_STAFF },
+  { "GET",  "/api/v1/audit", hg_api_list_audit, AUTH_STAFF },
 };
 
 const HgRouteInfo *
@@ -84,10 +96,12 @@ struct _HgServer {
   HgEscalator    *escalator;
   HgHandover     *handover;
   guint           prune_source;
-  GSocketService *service;
-  guint           port;
+  HgListener     *listener;
   HgRateLimit    *failures_by_id;
   HgRateLimit    *failures_by_address;
+  HgSessions     *sessions;
+  HgBuckets      *ingest_limit;       /* alerts per integration key */
+  HgRateLimit    *throttle_notices;   /* audit rows for throttled sign-ins */
 };
 
 G_DEFINE_FINAL_TYPE (HgServer, hg_server, G_TYPE_OBJECT)
@@ -217,6 +231,18 @@ hg_request_get_login_limit (HgRequest *req,
   return by_address ? req->server->failures_by_address : req->server->failures_by_id;
 }
 
+HgRateLimit *
+hg_request_get_throttle_notices (HgRequest *req)
+{
+  return req->server->throttle_notices;
+}
+
+HgBuckets *
+hg_request_get_ingest_limit (HgRequest *req)
+{
+  return req->server->ingest_limit;
+}
+
 const char *
 hg_request_get_client_address (HgRequest *req)
 {
@@ -279,6 +305,12 @@ hg_request_get_query (HgRequest  *req,
   return req->query ? g_hash_table_lookup (req->query, name) : NULL;
 }
 
+GHashTable *
+hg_request_get_query_table (HgRequest *req)
+{
+  return req->query;
+}
+
 static gboolean
 is_json_content_type (SoupMessageHeaders *headers)
 {
@@ -330,54 +362,21 @@ hg_request_require_role (HgRequest *req,
                          guint      roles,
                          GError   **error)
 {
-  if (req->authenticated && (roles & (1u << req->principal.role)))
+  if (req->authenticated && req->principal.kind == HG_PRINCIPAL_STAFF &&
+      (roles & (1u << req->principal.role)))
     return TRUE;
   hg_set_error (error, HG_ERROR_FORBIDDEN, "role_not_allowed", NULL,
                 "your role may not do this");
   return FALSE;
 }
 
-/* Cursors are opaque to clients; they carry the last id of a page. */
 gboolean
 hg_request_get_page (HgRequest *req,
                      gint64    *out_before,
                      guint     *out_limit,
                      GError   **error)
 {
-  const char *limit = hg_request_get_query (req, "limit");
-  const char *cursor = hg_request_get_query (req, "cursor");
-  guint64 value = HG_LIST_DEFAULT_LIMIT;
-
-  if (limit != NULL && !g_ascii_string_to_unsigned (limit, 10, 1, HG_LIST_MAX_LIMIT, &value, NULL))
-    {
-      hg_set_error (error, HG_ERROR_INVALID, "invalid_field", "limit",
-                    "limit must be a whole number from 1 to %d", HG_LIST_MAX_LIMIT);
-      return FALSE;
-    }
-  *out_limit = value;
-  *out_before = 0;
-  if (cursor != NULL)
-    {
-      gsize len = 0;
-      g_autofree guchar *raw = NULL;
-      guint64 before;
-
-      if (strlen (cursor) <= 64)
-        raw = g_base64_decode (cursor, &len);
-      if (raw == NULL || len < 4 || len > 24 || memcmp (raw, "v1:", 3) != 0)
-        goto bad_cursor;
-      raw = g_realloc (raw, len + 1);
-      raw[len] = '\0';
-      if (!g_ascii_string_to_unsigned ((char *) raw + 3, 10, 1, G_MAXINT64, &before, NULL))
-        goto bad_cursor;
-      *out_before = before;
-    }
-  return TRUE;
-
-bad_cursor:
-  hg_set_error (error, HG_ERROR_INVALID, "invalid_cursor", "cursor",
-                "the cursor is not one this server gave");
-  return FALSE;
+  return hg_query_parse_page (req->query, out_before, out_limit, error);
 }
 
 void
@@ -450,13 +449,29 @@ find_route (const char *method,
   return NULL;
 }
 
+/* Staff tokens and integration keys travel alike; a key is known by its
+ * prefix. A staff session must also not have been idle too long. */
+static gboolean
+lookup_principal (HgServer     *self,
+                  const char   *token,
+                  HgPrincipal  *principal,
+                  GError      **error)
+{
+  guchar hash[HG_TOKEN_HASH_SIZE];
+
+  hg_auth_hash_token (token, hash);
+  if (hg_auth_is_integration_key (token))
+    return hg_store_lookup_key (self->store, hash, principal, error);
+  return hg_store_lookup_token (self->store, hash, principal, error) &&
+         (self->sessions == NULL || hg_sessions_check (self->sessions, principal, error));
+}
+
 static gboolean
 authenticate (HgRequest *req,
               GError   **error)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
   g_autofree char *token = hg_auth_bearer_token (soup_message_headers_get_one (headers, "Authorization"));
-  guchar hash[HG_TOKEN_HASH_SIZE];
 
   if (token == NULL)
     {
@@ -464,10 +479,15 @@ authenticate (HgRequest *req,
                     "sign in first: this needs an Authorization: Bearer token");
       return FALSE;
     }
-  hg_auth_hash_token (token, hash);
-  if (!hg_store_lookup_token (req->server->store, hash, &req->principal, error))
+  if (!lookup_principal (req->server, token, &req->principal, error))
     return FALSE;
   req->authenticated = TRUE;
+  if (req->principal.kind != HG_PRINCIPAL_STAFF && req->route->auth != AUTH_STAFF_OR_KEY)
+    {
+      hg_set_error (error, HG_ERROR_FORBIDDEN, "key_not_allowed", NULL,
+                    "an integration key may only post alerts");
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -486,7 +506,7 @@ run_handler (HgRequest *req)
   GError *error = NULL;
 
   req->in_handler = TRUE;
-  if (req->route->auth == AUTH_STAFF && !authenticate (req, &error))
+  if (req->route->auth != AUTH_NONE && !authenticate (req, &error))
     hg_request_fail (req, error);
   else
     req->route->handler (req);
@@ -570,24 +590,56 @@ authenticate_upgrade (HgServer          *self,
   g_autofree char *token = hg_auth_bearer_token (soup_message_headers_get_one (headers, "Authorization"));
   g_autoptr(GError) error = NULL;
   HgPrincipal *principal = g_new0 (HgPrincipal, 1);
-  guchar hash[HG_TOKEN_HASH_SIZE];
 
-  if (token != NULL)
+  if (token != NULL && lookup_principal (self, token, principal, &error))
     {
-      hg_auth_hash_token (token, hash);
-      if (hg_store_lookup_token (self->store, hash, principal, &error))
+      if (principal->kind == HG_PRINCIPAL_STAFF)
         {
           g_object_set_data_full (G_OBJECT (msg), HG_STREAM_PRINCIPAL_KEY, principal, free_principal);
           return;
         }
+      free_principal (principal);
+      respond_plain_error (msg, SOUP_STATUS_FORBIDDEN, "key_not_allowed", "an integration key may only post alerts");
+      return;
     }
-  else
+  if (token == NULL)
     hg_set_error (&error, HG_ERROR_UNAUTHENTICATED, "missing_token", NULL,
                   "sign in first: this needs an Authorization: Bearer token");
   free_principal (principal);
   respond_plain_error (msg, SOUP_STATUS_UNAUTHORIZED, hg_error_wire_code (error), error->message);
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "WWW-Authenticate", "Bearer realm=\"HealthGuard\"");
+}
+
+/* Before the upgrade, in this order: the page's Origin (403: another
+ * site's page must not ride a browser's session), the token (401), and the
+ * token's open streams (429: one station opening streams in a loop must
+ * not starve the others). */
+static void
+admit_upgrade (HgServer          *self,
+               SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  g_autoptr(GError) error = NULL;
+  HgPrincipal *principal;
+  g_autofree char *seconds = NULL;
+
+  if (!hg_guard_check_origin (headers, (const char *const *) self->config->allowed_origins, &error))
+    {
+      respond_plain_error (msg, SOUP_STATUS_FORBIDDEN, hg_error_wire_code (error), error->message);
+      return;
+    }
+  authenticate_upgrade (self, msg);
+  principal = g_object_get_data (G_OBJECT (msg), HG_STREAM_PRINCIPAL_KEY);
+  if (principal == NULL ||
+      hg_stream_count_token (self->stream, principal->token_hash) < self->config->max_streams_per_token)
+    return;
+  g_object_set_data (G_OBJECT (msg), HG_STREAM_PRINCIPAL_KEY, NULL);
+  respond_plain_error (msg, 429, "too_many_streams", "this token has as many streams open as it may");
+  soup_server_message_set_status (msg, 429, "Too Many Requests");
+  /* A vanished client holds its slot until the silence sweep drops it. */
+  seconds = g_strdup_printf ("%u", self->config->drop_after);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", seconds);
 }
 
 static void
@@ -621,10 +673,21 @@ early_handler (SoupServer        *soup,
                gpointer           user_data)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  g_autoptr(GError) error = NULL;
 
+  if (!hg_guard_check_headers (headers, &error))
+    {
+      respond_plain_error (msg, SOUP_STATUS_BAD_REQUEST, hg_error_wire_code (error), error->message);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      return;
+    }
   if (g_strcmp0 (path, HG_STREAM_PATH) == 0)
     {
-      authenticate_upgrade (user_data, msg);
+      admit_upgrade (user_data, msg);
+      /* A refused upgrade is an ordinary answer: closed like the rest
+       * (see below). */
+      if (soup_server_message_get_status (msg) != 0)
+        soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
       return;
     }
 
@@ -665,59 +728,15 @@ hg_server_new (const HgConfig *config,
 
   self->config = config;
   self->store = g_object_ref (store);
+  /* By default five failed sign-ins per staff id, or twenty per client
+   * address, in five minutes: enough for typing errors, far too few for
+   * guessing. */
+  self->failures_by_id = hg_rate_limit_new (config->login_failures_per_id,
+                                            (gint64) config->login_failure_window * 1000);
+  self->failures_by_address = hg_rate_limit_new (config->login_failures_per_address,
+                                                 (gint64) config->login_failure_window * 1000);
+  self->ingest_limit = hg_buckets_new (config->ingest_rate_limit);
   return self;
-}
-
-/* We accept connections ourselves and hand them to libsoup: its own
- * listener in 3.2 (Debian 12) leaks every accepted GSocket, a few hundred
- * bytes per connection, and a server that runs for months cannot. */
-static gboolean
-on_incoming (GSocketService    *service,
-             GSocketConnection *connection,
-             GObject           *source,
-             gpointer           user_data)
-{
-  HgServer *self = user_data;
-  g_autoptr(GSocketAddress) local = g_socket_connection_get_local_address (connection, NULL);
-  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
-  g_autoptr(GError) error = NULL;
-
-  if (local == NULL || remote == NULL)
-    return TRUE;   /* the client is already gone */
-  g_socket_set_option (g_socket_connection_get_socket (connection), IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
-  if (!soup_server_accept_iostream (self->soup, G_IO_STREAM (connection), local, remote, &error))
-    g_debug ("Could not serve a connection: %s", error->message);
-  return TRUE;
-}
-
-static gboolean
-listen_on (HgServer  *self,
-           GError   **error)
-{
-  g_autoptr(GSocketAddress) address = NULL;
-  g_autoptr(GSocketAddress) bound = NULL;
-  gboolean v6;
-
-  address = g_inet_socket_address_new_from_string (self->config->listen_host, self->config->listen_port);
-  if (address == NULL)
-    {
-      hg_set_error (error, HG_ERROR_INVALID, NULL, "listen", "“%s” is not an IP address",
-                    self->config->listen_host);
-      return FALSE;
-    }
-  self->service = g_socket_service_new ();
-  g_socket_listener_set_backlog (G_SOCKET_LISTENER (self->service), 1024);
-  if (!g_socket_listener_add_address (G_SOCKET_LISTENER (self->service), address, G_SOCKET_TYPE_STREAM,
-                                      G_SOCKET_PROTOCOL_TCP, NULL, &bound, error))
-    return FALSE;
-  g_signal_connect (self->service, "incoming", G_CALLBACK (on_incoming), self);
-  g_socket_service_start (self->service);
-
-  self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-  v6 = strchr (self->config->listen_host, ':') != NULL;
-  g_message ("Listening on http://%s%s%s:%u/", v6 ? "[" : "", self->config->listen_host,
-             v6 ? "]" : "", self->port);
-  return TRUE;
 }
 
 static void
@@ -754,12 +773,14 @@ hg_server_start (HgServer  *self,
   soup_server_add_handler (self->soup, NULL, handle_request, self, NULL);
   self->stream = hg_stream_new (self->store, self->config->ping_interval, self->config->drop_after);
   hg_stream_attach (self->stream, self->soup);
+  self->sessions = hg_sessions_new (self->store, self->stream, self->config->token_idle_timeout);
   /* libsoup runs only the most specific path's early handler: the stream
    * needs its own to be authenticated before the upgrade. */
   soup_server_add_early_handler (self->soup, HG_STREAM_PATH, early_handler, self, NULL);
   prune_events (self);
   self->prune_source = g_timeout_add_seconds (600, prune_events, self);
-  if (!listen_on (self, error))
+  self->listener = hg_listener_start (self->config, self->soup, error);
+  if (self->listener == NULL)
     return FALSE;
   self->escalator = hg_escalator_new (self->store);
   hg_escalator_start (self->escalator);
@@ -773,13 +794,9 @@ hg_server_stop (HgServer *self)
 {
   g_return_if_fail (HG_IS_SERVER (self));
 
-  if (self->service != NULL)
-    {
-      g_socket_service_stop (self->service);
-      g_socket_listener_close (G_SOCKET_LISTENER (self->service));
-      g_signal_handlers_disconnect_by_data (self->service, self);
-    }
-  g_clear_object (&self->service);
+  if (self->listener != NULL)
+    hg_listener_stop (self->listener);
+  g_clear_object (&self->listener);
   g_clear_handle_id (&self->prune_source, g_source_remove);
   if (self->escalator != NULL)
     hg_escalator_stop (self->escalator);
@@ -787,6 +804,7 @@ hg_server_stop (HgServer *self)
   if (self->handover != NULL)
     hg_handover_stop (self->handover);
   g_clear_object (&self->handover);
+  g_clear_pointer (&self->sessions, hg_sessions_free);
   if (self->stream != NULL)
     hg_stream_close_all (self->stream);
   g_clear_object (&self->stream);
@@ -799,7 +817,7 @@ guint
 hg_server_get_port (HgServer *self)
 {
   g_return_val_if_fail (HG_IS_SERVER (self), 0);
-  return self->port;
+  return self->listener ? hg_listener_get_port (self->listener) : 0;
 }
 
 static void
@@ -811,6 +829,8 @@ hg_server_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_pointer (&self->failures_by_id, hg_rate_limit_free);
   g_clear_pointer (&self->failures_by_address, hg_rate_limit_free);
+  g_clear_pointer (&self->ingest_limit, hg_buckets_free);
+  g_clear_pointer (&self->throttle_notices, hg_rate_limit_free);
   G_OBJECT_CLASS (hg_server_parent_class)->dispose (object);
 }
 
@@ -820,11 +840,9 @@ hg_server_class_init (HgServerClass *klass)
   G_OBJECT_CLASS (klass)->dispose = hg_server_dispose;
 }
 
-/* Five failed sign-ins per staff id, or twenty per client address, in five
- * minutes: enough for typing errors, far too few for guessing. */
 static void
 hg_server_init (HgServer *self)
 {
-  self->failures_by_id = hg_rate_limit_new (5, 5 * 60 * 1000);
-  self->failures_by_address = hg_rate_limit_new (20, 5 * 60 * 1000);
+  /* One audit row per staff id and address per window of throttling. */
+  self->throttle_notices = hg_rate_limit_new (1, 5 * 60 * 1000);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "hg-assigner.h"
+#include "hg-audit.h"
 #include "hg-deadlines.h"
 #include "hg-error.h"
 #include "hg-events.h"
@@ -267,6 +268,41 @@ tell_resolution (HgDb        *db,
   return hg_notify (db, now, before->assignee->id, before->id, "resolved", message, error);
 }
 
+static void
+set_assignee (JsonObject *object,
+              const char *name,
+              HgIncident *incident)
+{
+  if (incident->assignee == NULL)
+    json_object_set_null_member (object, name);
+  else
+    json_object_set_string_member (object, name, incident->assignee->id);
+}
+
+/* Who did what to which incident, and what it moved; the note or reason
+ * only as its length and hash (it may hold patient data). */
+static gboolean
+audit_action (HgDb        *db,
+              ActJob      *job,
+              HgIncident  *before,
+              gint64       now,
+              GError     **error)
+{
+  g_autoptr(JsonObject) detail = json_object_new ();
+  g_autofree char *action = g_strconcat ("incident.", hg_action_to_string (job->request.action), NULL);
+  g_autofree char *object = g_strdup_printf ("incident:%" G_GINT64_FORMAT, before->id);
+  g_autofree char *text = NULL;
+
+  json_object_set_string_member (detail, "from", hg_incident_status_to_string (before->status));
+  json_object_set_string_member (detail, "to", hg_incident_status_to_string (job->incident->status));
+  set_assignee (detail, "assignee_from", before);
+  set_assignee (detail, "assignee_to", job->incident);
+  json_object_set_int_member (detail, "version", job->incident->version);
+  hg_audit_set_text (detail, job->request.action == HG_ACTION_RESOLVE ? "note" : "reason", job->text);
+  text = hg_audit_detail (detail);
+  return hg_audit_append (db, now, job->actor.staff_id, action, object, text, error);
+}
+
 static gboolean
 act_job (HgStore  *self,
          HgDb     *db,
@@ -325,7 +361,8 @@ act_job (HgStore  *self,
     hg_events_touch_staff (db, incident->assignee->id);
   if (job->incident->assignee != NULL)
     hg_events_touch_staff (db, job->incident->assignee->id);
-  return tell_resolution (db, job, incident, now, error);
+  return tell_resolution (db, job, incident, now, error) &&
+         audit_action (db, job, incident, now, error);
 }
 
 void
@@ -380,6 +417,25 @@ note_job_free (gpointer data)
 }
 
 static gboolean
+audit_note (HgDb        *db,
+            const char  *author_id,
+            gint64       incident_id,
+            gint64       note_id,
+            const char  *text,
+            gint64       now,
+            GError     **error)
+{
+  g_autoptr(JsonObject) detail = json_object_new ();
+  g_autofree char *object = g_strdup_printf ("incident:%" G_GINT64_FORMAT, incident_id);
+  g_autofree char *detail_text = NULL;
+
+  json_object_set_int_member (detail, "note_id", note_id);
+  hg_audit_set_text (detail, "text", text);
+  detail_text = hg_audit_detail (detail);
+  return hg_audit_append (db, now, author_id, "incident.note", object, detail_text, error);
+}
+
+static gboolean
 note_job (HgStore  *self,
           HgDb     *db,
           gint64    now,
@@ -403,7 +459,8 @@ note_job (HgStore  *self,
   sqlite3_bind_int64 (stmt, 1, incident->id);
   excerpt = g_utf8_substring (job->text, 0, MIN (g_utf8_strlen (job->text, -1), 80));
   if (!hg_db_step_done (db, stmt, error) ||
-      !hg_timeline_append (db, incident->id, now, author->id, "note", -1, -1, excerpt, error))
+      !hg_timeline_append (db, incident->id, now, author->id, "note", -1, -1, excerpt, error) ||
+      !audit_note (db, author->id, incident->id, id, job->text, now, error))
     return FALSE;
 
   job->note = hg_note_new ();
@@ -449,6 +506,7 @@ typedef struct {
   char    *staff_id;
   guchar   hash[32];
   char    *station;
+  char    *address;
   gint64   expires_at;
   HgStaff *staff;
 } SessionJob;
@@ -460,8 +518,30 @@ session_job_free (gpointer data)
 
   g_free (job->staff_id);
   g_free (job->station);
+  g_free (job->address);
   g_clear_object (&job->staff);
   g_free (job);
+}
+
+/* "auth.login" or "auth.logout" by @staff_id, on their own account. */
+static gboolean
+audit_session (HgDb        *db,
+               const char  *action,
+               const char  *staff_id,
+               SessionJob  *job,
+               gint64       now,
+               GError     **error)
+{
+  g_autoptr(JsonObject) detail = json_object_new ();
+  g_autofree char *object = g_strconcat ("staff:", staff_id, NULL);
+  g_autofree char *text = NULL;
+
+  if (job->station != NULL)
+    json_object_set_string_member (detail, "station", job->station);
+  if (job->address != NULL)
+    json_object_set_string_member (detail, "address", job->address);
+  text = hg_audit_detail (detail);
+  return hg_audit_append (db, now, staff_id, action, object, text, error);
 }
 
 static gboolean
@@ -486,7 +566,7 @@ create_session_job (HgStore  *self,
     return FALSE;
   hg_events_touch_staff (db, job->staff_id);
   job->staff = hg_store_load_staff (db, job->staff_id, now, error);
-  return job->staff != NULL;
+  return job->staff != NULL && audit_session (db, "auth.login", job->staff_id, job, now, error);
 }
 
 void
@@ -494,6 +574,7 @@ hg_store_create_session_async (HgStore             *self,
                                const char          *staff_id,
                                const guchar         token_hash[32],
                                const char          *station,
+                               const char          *address,
                                gint64               expires_at,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
@@ -503,6 +584,7 @@ hg_store_create_session_async (HgStore             *self,
   job->staff_id = g_strdup (staff_id);
   memcpy (job->hash, token_hash, sizeof job->hash);
   job->station = g_strdup (station);
+  job->address = g_strdup (address);
   job->expires_at = expires_at;
   hg_store_queue_job (self, create_session_job, job, session_job_free,
                       hg_store_create_session_async, callback, user_data);
@@ -528,6 +610,8 @@ revoke_session_job (HgStore  *self,
   SessionJob *job = data;
   sqlite3_stmt *stmt = hg_db_prepare (db, "UPDATE tokens SET revoked_at = ? WHERE hash = ?"
                                       " AND revoked_at IS NULL", error);
+  g_autofree char *staff_id = NULL;
+  gboolean revoked;
 
   if (stmt == NULL)
     return FALSE;
@@ -535,25 +619,31 @@ revoke_session_job (HgStore  *self,
   sqlite3_bind_blob (stmt, 2, job->hash, sizeof job->hash, SQLITE_STATIC);
   if (!hg_db_step_done (db, stmt, error))
     return FALSE;
+  revoked = sqlite3_changes (db->handle) > 0;
   /* Signed out: "logged_in" may have changed. */
   if (!(stmt = hg_db_prepare (db, "SELECT staff_id FROM tokens WHERE hash = ?", error)))
     return FALSE;
   sqlite3_bind_blob (stmt, 1, job->hash, sizeof job->hash, SQLITE_STATIC);
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    hg_events_touch_staff (db, (const char *) sqlite3_column_text (stmt, 0));
+    staff_id = hg_column_dup (stmt, 0);
   sqlite3_reset (stmt);
-  return TRUE;
+  if (staff_id == NULL)
+    return TRUE;
+  hg_events_touch_staff (db, staff_id);
+  return !revoked || audit_session (db, "auth.logout", staff_id, job, now, error);
 }
 
 void
 hg_store_revoke_session_async (HgStore             *self,
                                const guchar         token_hash[32],
+                               const char          *address,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
   SessionJob *job = g_new0 (SessionJob, 1);
 
   memcpy (job->hash, token_hash, sizeof job->hash);
+  job->address = g_strdup (address);
   hg_store_queue_job (self, revoke_session_job, job, session_job_free,
                       hg_store_revoke_session_async, callback, user_data);
 }

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "hg-assigner.h"
+#include "hg-audit.h"
 #include "hg-deadlines.h"
 #include "hg-error.h"
 #include "hg-events.h"
@@ -626,6 +627,34 @@ load_due (HgDb    *db,
   return g_steal_pointer (&due);
 }
 
+/* A step the timer took, by the server (actor NULL); one taken by hand is
+ * the "incident.escalate" of whoever asked. */
+static gboolean
+audit_step (HgDb        *db,
+            HgIncident  *incident,
+            Step         step,
+            gint64       now,
+            GError     **error)
+{
+  g_autoptr(JsonObject) detail = json_object_new ();
+  g_autoptr(HgIncident) after = hg_store_load_incident (db, incident->id, FALSE, error);
+  g_autofree char *object = g_strdup_printf ("incident:%" G_GINT64_FORMAT, incident->id);
+  g_autofree char *text = NULL;
+
+  if (after == NULL)
+    return FALSE;
+  json_object_set_string_member (detail, "step", step_names[step]);
+  json_object_set_string_member (detail, "from", hg_incident_status_to_string (incident->status));
+  json_object_set_string_member (detail, "to", hg_incident_status_to_string (after->status));
+  json_object_set_int_member (detail, "escalation_level", after->escalation_level);
+  if (incident->assignee != NULL)
+    json_object_set_string_member (detail, "assignee_from", incident->assignee->id);
+  if (after->assignee != NULL)
+    json_object_set_string_member (detail, "assignee_to", after->assignee->id);
+  text = hg_audit_detail (detail);
+  return hg_audit_append (db, now, NULL, "incident.escalation_step", object, text, error);
+}
+
 /* Deletes the row first: the step and its removal commit together. */
 static gboolean
 run_due_one (HgStore   *self,
@@ -656,7 +685,8 @@ run_due_one (HgStore   *self,
   run.policy = &self->settings.escalation[incident->severity];
   g_debug ("Escalation step %s for incident %" G_GINT64_FORMAT, step_names[due->step], incident->id);
   *out_ran = TRUE;
-  return run_step (&run, due->step, incident, error);
+  return run_step (&run, due->step, incident, error) &&
+         audit_step (db, incident, due->step, now, error);
 }
 
 typedef struct {

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "hg-assigner.h"
+#include "hg-audit.h"
 #include "hg-error.h"
 #include "hg-events.h"
 #include "hg-store-private.h"
@@ -104,6 +105,29 @@ keep_with_leaver (HgDb     *db,
          hg_notify (db, now, leaver->id, incident_id, "reminder", message, error);
 }
 
+/* By the server (actor NULL): the incident went from @leaver to @next, or
+ * stayed with @leaver for want of anyone (@next NULL). */
+static gboolean
+audit_handover (HgDb        *db,
+                gint64       incident_id,
+                HgStaff     *leaver,
+                HgStaff     *next,
+                gint64       now,
+                GError     **error)
+{
+  g_autoptr(JsonObject) detail = json_object_new ();
+  g_autofree char *object = g_strdup_printf ("incident:%" G_GINT64_FORMAT, incident_id);
+  g_autofree char *text = NULL;
+
+  json_object_set_string_member (detail, "from", leaver->id);
+  if (next != NULL)
+    json_object_set_string_member (detail, "to", next->id);
+  else
+    json_object_set_null_member (detail, "to");
+  text = hg_audit_detail (detail);
+  return hg_audit_append (db, now, NULL, "shift.handover", object, text, error);
+}
+
 /* The best candidate but the leaver takes it; the assign path tells both. */
 static gboolean
 hand_over_incident (HgDb        *db,
@@ -131,13 +155,15 @@ hand_over_incident (HgDb        *db,
   if (next == NULL)
     {
       job->kept++;
-      return keep_with_leaver (db, incident_id, leaver, now, error);
+      return keep_with_leaver (db, incident_id, leaver, now, error) &&
+             audit_handover (db, incident_id, leaver, NULL, now, error);
     }
   job->handed++;
   who = hg_assigner_describe (leaver);
   detail = g_strdup_printf ("from %s at the end of their shift; %s", who, why);
   return hg_assigner_assign_to (db, incident_id, now, next, NULL, "handover", detail, error) &&
-         forget_pending (db, incident_id, error);
+         forget_pending (db, incident_id, error) &&
+         audit_handover (db, incident_id, leaver, next, now, error);
 }
 
 static gboolean

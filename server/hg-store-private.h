@@ -118,6 +118,13 @@ gboolean      hg_store_hand_over_from  (HgDb        *db,
                                         gint64       now,
                                         GError     **error);
 
+/* Records the escalation policies in the audit trail when they differ
+ * from the last recorded ones; in a transaction of its own, before the
+ * writer thread runs. */
+gboolean      hg_store_audit_settings  (HgDb                     *db,
+                                        const HgEscalationPolicy *policies,
+                                        GError                  **error);
+
 #define HG_ALERT_COLUMNS \
   "a.id, a.incident_id, a.type, a.patient_id, a.ward, a.room, a.bed, a.severity, " \
   "a.message, a.source, a.labels, a.dedup_key, a.phase, a.occurred_at, a.received_at"

@@ -412,7 +412,8 @@ hg_store_lookup_token (HgStore      *self,
                        GError      **error)
 {
   sqlite3_stmt *stmt = hg_db_prepare (self->reader,
-                                      "SELECT s.id, s.name, s.role FROM tokens t"
+                                      "SELECT s.id, s.name, s.role,"
+                                      " coalesce(t.last_used_at, t.created_at) FROM tokens t"
                                       " JOIN staff s ON s.id = t.staff_id"
                                       " WHERE t.hash = ? AND t.revoked_at IS NULL"
                                       " AND t.expires_at > ? AND s.disabled = 0", error);
@@ -429,6 +430,8 @@ hg_store_lookup_token (HgStore      *self,
       out->staff_id = hg_column_dup (stmt, 0);
       out->name = hg_column_dup (stmt, 1);
       hg_role_from_string ((const char *) sqlite3_column_text (stmt, 2), &out->role);
+      out->kind = HG_PRINCIPAL_STAFF;
+      out->last_used_at = sqlite3_column_int64 (stmt, 3);
       memcpy (out->token_hash, hash, 32);
     }
   sqlite3_reset (stmt);

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "hg-audit.h"
 #include "hg-error.h"
 #include "hg-events.h"
 #include "hg-store-private.h"
@@ -183,6 +184,7 @@ typedef struct {
   HgShift  shift;
   gboolean role_given;
   gint64   id;          /* delete */
+  char    *actor_id;
 } ShiftJob;
 
 static void
@@ -190,6 +192,7 @@ shift_job_free (gpointer data)
 {
   ShiftJob *job = data;
 
+  g_free (job->actor_id);
   g_free (job->shift.staff_id);
   g_free (job->shift.ward);
   g_free (job);
@@ -256,6 +259,31 @@ check_overlap (HgDb     *db,
   return FALSE;
 }
 
+/* "shift.create" or "shift.delete": whose shift, where and when. */
+static gboolean
+audit_shift (HgDb           *db,
+             const char     *action,
+             const char     *actor_id,
+             const HgShift  *shift,
+             gint64          now,
+             GError        **error)
+{
+  g_autoptr(JsonObject) detail = json_object_new ();
+  g_autofree char *object = g_strdup_printf ("shift:%" G_GINT64_FORMAT, shift->id);
+  g_autofree char *starts = hg_time_format (shift->starts_at);
+  g_autofree char *ends = hg_time_format (shift->ends_at);
+  g_autofree char *text = NULL;
+
+  json_object_set_string_member (detail, "staff_id", shift->staff_id);
+  json_object_set_string_member (detail, "role", hg_role_to_string (shift->role));
+  if (shift->ward != NULL)
+    json_object_set_string_member (detail, "ward", shift->ward);
+  json_object_set_string_member (detail, "starts_at", starts);
+  json_object_set_string_member (detail, "ends_at", ends);
+  text = hg_audit_detail (detail);
+  return hg_audit_append (db, now, actor_id, action, object, text, error);
+}
+
 static gboolean
 add_shift_job (HgStore  *self,
                HgDb     *db,
@@ -289,11 +317,12 @@ add_shift_job (HgStore  *self,
   /* A shift running now puts the person on duty at once. */
   if (job->shift.starts_at <= now)
     hg_events_touch_staff (db, staff->id);
-  return TRUE;
+  return audit_shift (db, "shift.create", job->actor_id, &job->shift, now, error);
 }
 
 void
 hg_store_add_shift_async (HgStore             *self,
+                          const char          *actor_id,
                           const char          *staff_id,
                           const HgRole        *role,
                           const char          *ward,
@@ -305,6 +334,7 @@ hg_store_add_shift_async (HgStore             *self,
   ShiftJob *job = g_new0 (ShiftJob, 1);
 
   g_return_if_fail (HG_IS_STORE (self));
+  job->actor_id = g_strdup (actor_id);
   job->shift.staff_id = g_strdup (staff_id);
   job->role_given = role != NULL;
   job->shift.role = role ? *role : HG_ROLE_NURSE;
@@ -339,9 +369,9 @@ delete_shift_job (HgStore  *self,
                   GError  **error)
 {
   ShiftJob *job = data;
-  sqlite3_stmt *stmt = hg_db_prepare (db, "SELECT staff_id, starts_at, handled_at IS NULL"
+  sqlite3_stmt *stmt = hg_db_prepare (db, "SELECT " SHIFT_COLUMNS ", handled_at IS NULL"
                                       " FROM shifts WHERE id = ?", error);
-  g_autofree char *staff_id = NULL;
+  g_autoptr(HgShift) shift = NULL;
   gboolean was_on = FALSE;
 
   if (stmt == NULL)
@@ -349,12 +379,12 @@ delete_shift_job (HgStore  *self,
   sqlite3_bind_int64 (stmt, 1, job->id);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      staff_id = hg_column_dup (stmt, 0);
+      shift = shift_from_row (stmt);
       /* Running, or ended but not handed over yet. */
-      was_on = sqlite3_column_int64 (stmt, 1) <= now && sqlite3_column_int (stmt, 2);
+      was_on = shift->starts_at <= now && sqlite3_column_int (stmt, 6);
     }
   sqlite3_reset (stmt);
-  if (staff_id == NULL)
+  if (shift == NULL)
     {
       hg_set_error (error, HG_ERROR_NOT_FOUND, NULL, NULL, "no shift with id %" G_GINT64_FORMAT, job->id);
       return FALSE;
@@ -362,17 +392,19 @@ delete_shift_job (HgStore  *self,
   if (!(stmt = hg_db_prepare (db, "DELETE FROM shifts WHERE id = ?", error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, job->id);
-  if (!hg_db_step_done (db, stmt, error))
+  if (!hg_db_step_done (db, stmt, error) ||
+      !audit_shift (db, "shift.delete", job->actor_id, shift, now, error))
     return FALSE;
   if (!was_on)
     return TRUE;
   /* Ending a shift early is an end like any other: hand over now. */
-  hg_events_touch_staff (db, staff_id);
-  return hg_store_hand_over_from (db, staff_id, now, error);
+  hg_events_touch_staff (db, shift->staff_id);
+  return hg_store_hand_over_from (db, shift->staff_id, now, error);
 }
 
 void
 hg_store_delete_shift_async (HgStore             *self,
+                             const char          *actor_id,
                              gint64               id,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
@@ -380,6 +412,7 @@ hg_store_delete_shift_async (HgStore             *self,
   ShiftJob *job = g_new0 (ShiftJob, 1);
 
   g_return_if_fail (HG_IS_STORE (self));
+  job->actor_id = g_strdup (actor_id);
   job->id = id;
   hg_store_queue_job (self, delete_shift_job, job, shift_job_free, hg_store_delete_shift_async,
                       callback, user_data);
@@ -413,6 +446,23 @@ availability_job_free (gpointer data)
   g_free (job);
 }
 
+/* The reason may be personal (sick leave): only its length and hash. */
+static gboolean
+audit_availability (HgDb             *db,
+                    AvailabilityJob  *job,
+                    gint64            now,
+                    GError          **error)
+{
+  g_autoptr(JsonObject) detail = json_object_new ();
+  g_autofree char *object = g_strconcat ("staff:", job->staff_id, NULL);
+  g_autofree char *text = NULL;
+
+  json_object_set_boolean_member (detail, "available", job->available);
+  hg_audit_set_text (detail, "reason", job->reason);
+  text = hg_audit_detail (detail);
+  return hg_audit_append (db, now, job->staff_id, "staff.availability", object, text, error);
+}
+
 static gboolean
 availability_job (HgStore  *self,
                   HgDb     *db,
@@ -433,7 +483,7 @@ availability_job (HgStore  *self,
     return FALSE;
   hg_events_touch_staff (db, job->staff_id);
   job->staff = hg_store_load_staff (db, job->staff_id, now, error);
-  return job->staff != NULL;
+  return job->staff != NULL && audit_availability (db, job, now, error);
 }
 
 void

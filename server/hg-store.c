@@ -518,7 +518,8 @@ hg_store_open (const char             *path,
 
   self->writer = hg_db_open (path, FALSE, error);
   if (self->writer == NULL || !configure_writer (self->writer, error) || !migrate (self->writer, error) ||
-      !hg_deadlines_prepare (self->writer, error))
+      !hg_deadlines_prepare (self->writer, error) ||
+      !hg_store_audit_settings (self->writer, self->settings.escalation, error))
     return NULL;
   self->reader = hg_db_open (path, TRUE, error);
   if (self->reader == NULL || !hg_db_exec (self->reader, "PRAGMA query_only=1", error))

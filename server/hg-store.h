@@ -22,15 +22,27 @@ G_BEGIN_DECLS
 #define HG_TYPE_STORE (hg_store_get_type ())
 G_DECLARE_FINAL_TYPE (HgStore, hg_store, HG, STORE, GObject)
 
-/* Who is acting: a signed-in staff member. */
+typedef enum {
+  HG_PRINCIPAL_STAFF,
+  HG_PRINCIPAL_INTEGRATION,
+} HgPrincipalKind;
+
+/* Who is acting: a signed-in staff member, or an integration key (then
+ * staff_id is NULL, name is the key's name, and role means nothing). */
 typedef struct {
-  char   *staff_id;
-  char   *name;
-  HgRole  role;
-  guchar  token_hash[32];
+  char            *staff_id;
+  char            *name;
+  HgRole           role;
+  guchar           token_hash[32];
+  HgPrincipalKind  kind;
+  gint64           integration_id;
+  gint64           last_used_at;   /* a session's stored last use (ms) */
 } HgPrincipal;
 
 void hg_principal_clear (HgPrincipal *principal);
+/* Who did it, as posted_by and the audit trail name them: the staff id,
+ * or "integration:NAME". */
+char *hg_principal_actor (const HgPrincipal *principal);
 
 typedef struct {
   gint64              correlation_window_ms;
@@ -177,11 +189,13 @@ HgNote     *hg_store_add_note_finish   (HgStore                *self,
                                         GAsyncResult           *result,
                                         GError                **error);
 
-/* Stores a new session for @staff_id; the token itself is never stored. */
+/* Stores a new session for @staff_id; the token itself is never stored.
+ * @address (the client's) goes to the audit trail with the station. */
 void        hg_store_create_session_async (HgStore             *self,
                                         const char             *staff_id,
                                         const guchar            token_hash[32],
                                         const char             *station,
+                                        const char             *address,
                                         gint64                  expires_at,
                                         GAsyncReadyCallback     callback,
                                         gpointer                user_data);
@@ -190,9 +204,117 @@ HgStaff    *hg_store_create_session_finish (HgStore            *self,
                                         GError                **error);
 void        hg_store_revoke_session_async (HgStore             *self,
                                         const guchar            token_hash[32],
+                                        const char             *address,
                                         GAsyncReadyCallback     callback,
                                         gpointer                user_data);
 gboolean    hg_store_revoke_session_finish (HgStore            *self,
+                                        GAsyncResult           *result,
+                                        GError                **error);
+
+/* --- Accounts and integration keys (hg-store-accounts.c) --- */
+
+/* One session's use that the server saw in memory (ms). */
+typedef struct {
+  guchar  hash[32];
+  gint64  at;
+} HgSessionUse;
+
+/* Writes the sessions' last uses (never moving one back), then closes the
+ * sessions idle since before @idle_before (ms) and says so on the stream. */
+void        hg_store_touch_sessions_async (HgStore             *self,
+                                        GArray                 *uses,
+                                        gint64                  idle_before,
+                                        GAsyncReadyCallback     callback,
+                                        gpointer                user_data);
+gboolean    hg_store_touch_sessions_finish (HgStore            *self,
+                                        GAsyncResult           *result,
+                                        GError                **error);
+
+/* A staff account as created, or the changes to one. Strings NULL and
+ * the set_ flags FALSE leave a member as it is. */
+typedef struct {
+  char      *name;
+  gboolean   set_role;
+  HgRole     role;
+  char      *specialty;      /* specialists only; cleared when the role changes away */
+  char      *ward;
+  gboolean   set_disabled;
+  gboolean   disabled;
+  char      *password_hash;  /* yescrypt, never the password */
+} HgStaffChange;
+
+void        hg_staff_change_clear      (HgStaffChange          *change);
+
+/* Creates @id (HG_ERROR_CONFLICT "staff_exists" if it is taken); @actor
+ * is for the audit trail. */
+void        hg_store_create_staff_async (HgStore               *self,
+                                        const char             *actor,
+                                        const char             *id,
+                                        const HgStaffChange    *change,
+                                        GAsyncReadyCallback     callback,
+                                        gpointer                user_data);
+HgStaff    *hg_store_create_staff_finish (HgStore              *self,
+                                        GAsyncResult           *result,
+                                        GError                **error);
+/* Changes @id (HG_ERROR_NOT_FOUND if unknown). Disabling revokes every
+ * session, ends a running shift and hands the person's incidents over; a
+ * new password revokes every session. Leaving no enabled admin is
+ * HG_ERROR_CONFLICT "last_admin". */
+void        hg_store_update_staff_async (HgStore               *self,
+                                        const char             *actor,
+                                        const char             *id,
+                                        const HgStaffChange    *change,
+                                        GAsyncReadyCallback     callback,
+                                        gpointer                user_data);
+HgStaff    *hg_store_update_staff_finish (HgStore              *self,
+                                        GAsyncResult           *result,
+                                        GError                **error);
+/* --create-admin: creates the admin @id or, if it is one, sets its
+ * password, enables it and revokes its sessions. Synchronous, before
+ * serving. Another role under @id is HG_ERROR_CONFLICT. */
+gboolean    hg_store_set_admin         (HgStore                *self,
+                                        const char             *id,
+                                        const char             *password_hash,
+                                        gboolean               *out_created,
+                                        GError                **error);
+
+typedef struct {
+  gint64  id;
+  char   *name;
+  char   *created_by;
+  gint64  created_at;
+  gint64  revoked_at;   /* 0: the key works */
+} HgIntegration;
+
+void        hg_integration_free        (HgIntegration          *integration);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HgIntegration, hg_integration_free)
+
+/* A working key's principal, or HG_ERROR_UNAUTHENTICATED. */
+gboolean    hg_store_lookup_key        (HgStore                *self,
+                                        const guchar            hash[32],
+                                        HgPrincipal            *out,
+                                        GError                **error);
+/* Every key, working or revoked, oldest first (HgIntegration*). */
+GPtrArray  *hg_store_list_integrations (HgStore                *self,
+                                        GError                **error);
+/* Stores a key's hash under @name (HG_ERROR_CONFLICT
+ * "integration_exists" when a working key has that name). */
+void        hg_store_create_integration_async (HgStore         *self,
+                                        const char             *actor,
+                                        const char             *name,
+                                        const guchar            key_hash[32],
+                                        GAsyncReadyCallback     callback,
+                                        gpointer                user_data);
+HgIntegration *hg_store_create_integration_finish (HgStore     *self,
+                                        GAsyncResult           *result,
+                                        GError                **error);
+/* HG_ERROR_NOT_FOUND unless @id is a working key. */
+void        hg_store_revoke_integration_async (HgStore         *self,
+                                        const char             *actor,
+                                        gint64                  id,
+                                        GAsyncReadyCallback     callback,
+                                        gpointer                user_data);
+gboolean    hg_store_revoke_integration_finish (HgStore        *self,
                                         GAsyncResult           *result,
                                         GError                **error);
 
@@ -294,8 +416,9 @@ gint64      hg_store_next_shift_change (HgStore                *self,
 /* Adds a shift; @role NULL takes the person's role, @ward NULL their home
  * ward. Unknown staff, a role other than theirs, a disabled account or an
  * admin is HG_ERROR_UNKNOWN_REFERENCE; an overlap with another of their
- * shifts HG_ERROR_CONFLICT. */
+ * shifts HG_ERROR_CONFLICT. @actor_id did it (for the audit trail). */
 void        hg_store_add_shift_async   (HgStore                *self,
+                                        const char             *actor_id,
                                         const char             *staff_id,
                                         const HgRole           *role,
                                         const char             *ward,
@@ -309,6 +432,7 @@ HgShift    *hg_store_add_shift_finish  (HgStore                *self,
 /* Removes a shift; removing one that is running ends it at once, with its
  * handover in the same transaction. */
 void        hg_store_delete_shift_async (HgStore               *self,
+                                        const char             *actor_id,
                                         gint64                  id,
                                         GAsyncReadyCallback     callback,
                                         gpointer                user_data);
@@ -332,6 +456,37 @@ void        hg_store_hand_over_async   (HgStore                *self,
                                         GAsyncReadyCallback     callback,
                                         gpointer                user_data);
 gboolean    hg_store_hand_over_finish  (HgStore                *self,
+                                        GAsyncResult           *result,
+                                        GError                **error);
+
+/* --- The audit trail (see hg-audit.h) --- */
+
+/* Borrowed strings; NULL: any. An @action ending in "." matches every
+ * action that starts with it ("incident."). */
+typedef struct {
+  const char *actor;
+  const char *action;
+  const char *object;
+  gint64      before_id;    /* keyset cursor: only ids below; 0: from the top */
+  guint       limit;
+} HgAuditFilter;
+
+/* The rows newest first, as JSON objects {id, at, actor, action, object,
+ * detail, hash}; @out_next_before is the id to continue below, or 0. */
+GPtrArray  *hg_store_list_audit        (HgStore                *self,
+                                        const HgAuditFilter    *filter,
+                                        gint64                 *out_next_before,
+                                        GError                **error);
+/* Appends one row in a job of its own, for events that change nothing
+ * else (a failed sign-in). @detail is JSON text or NULL. */
+void        hg_store_audit_async       (HgStore                *self,
+                                        const char             *actor,
+                                        const char             *action,
+                                        const char             *object,
+                                        const char             *detail,
+                                        GAsyncReadyCallback     callback,
+                                        gpointer                user_data);
+gboolean    hg_store_audit_finish      (HgStore                *self,
                                         GAsyncResult           *result,
                                         GError                **error);
 

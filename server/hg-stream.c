@@ -9,6 +9,7 @@
 #include "hg-json.h"
 #include "hg-protocol.h"
 #include "hg-stream.h"
+#include "hg-stream-message.h"
 
 #define REPLAY_CHUNK 1000
 #define RESUME_WAIT_S 5
@@ -199,27 +200,21 @@ on_message (SoupWebsocketConnection *conn,
   Client *client = user_data;
   gsize len;
   const char *data = g_bytes_get_data (message, &len);
-  g_autoptr(JsonNode) node = NULL;
-  JsonObject *object;
-  const char *kind = NULL;
-  gint64 number = -1;
+  g_auto(HgStreamMessage) parsed = { 0 };
 
   client->last_seen = g_get_monotonic_time ();
-  if (type != SOUP_WEBSOCKET_DATA_TEXT || !(node = hg_json_parse (data, len, NULL)) ||
-      !(object = hg_json_require_object (node, NULL)) ||
-      !hg_json_get_string (object, "type", 32, &kind, NULL) || kind == NULL)
+  if (type != SOUP_WEBSOCKET_DATA_TEXT || !hg_stream_message_parse (data, len, &parsed))
     {
       g_debug ("Ignoring a malformed message from %s", client->staff_id);
       return;
     }
-  if (g_str_equal (kind, "resume") && !client->live &&
-      hg_json_get_int (object, "since", 0, G_MAXINT64, &number, NULL) && number >= 0)
-    resume (client, number);
-  else if (g_str_equal (kind, "delivered") &&
-           hg_json_get_int (object, "notification_id", 1, G_MAXINT64, &number, NULL) && number > 0)
-    hg_store_mark_delivered_async (client->stream->store, client->staff_id, number, delivered_done, NULL);
+  if (parsed.kind == HG_STREAM_MESSAGE_RESUME && !client->live)
+    resume (client, parsed.number);
+  else if (parsed.kind == HG_STREAM_MESSAGE_DELIVERED)
+    hg_store_mark_delivered_async (client->stream->store, client->staff_id, parsed.number,
+                                   delivered_done, NULL);
   else
-    g_debug ("Ignoring a “%s” message from %s", kind, client->staff_id);
+    g_debug ("Ignoring a “%s” message from %s", parsed.type, client->staff_id);
 }
 
 static void
@@ -230,6 +225,22 @@ on_pong (SoupWebsocketConnection *conn,
   Client *client = user_data;
 
   client->last_seen = g_get_monotonic_time ();
+}
+
+/* libsoup 3.2 drops a client whose message is over the cap without a
+ * word: tell it why first (1009), as RFC 6455 asks, so that it does not
+ * just reconnect and send the same again. */
+static void
+on_error (SoupWebsocketConnection *conn,
+          GError                  *error,
+          gpointer                 user_data)
+{
+  Client *client = user_data;
+
+  g_debug ("Stream of %s: %s", client->staff_id, error->message);
+  if (g_error_matches (error, SOUP_WEBSOCKET_ERROR, SOUP_WEBSOCKET_CLOSE_TOO_BIG) &&
+      soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_TOO_BIG, "message over 64 KiB");
 }
 
 static void
@@ -278,6 +289,7 @@ on_websocket (SoupServer              *server,
   soup_websocket_connection_set_keepalive_interval (conn, self->ping_interval);
   g_signal_connect (conn, "message", G_CALLBACK (on_message), client);
   g_signal_connect (conn, "pong", G_CALLBACK (on_pong), client);
+  g_signal_connect (conn, "error", G_CALLBACK (on_error), client);
   g_signal_connect (conn, "closed", G_CALLBACK (on_closed), client);
 
   hello = json_object_new ();
@@ -395,6 +407,22 @@ hg_stream_get_n_clients (HgStream *self)
   return g_list_length (self->clients);
 }
 
+guint
+hg_stream_count_token (HgStream     *self,
+                       const guchar  token_hash[32])
+{
+  guint n = 0;
+
+  g_return_val_if_fail (HG_IS_STREAM (self), 0);
+  for (GList *l = self->clients; l != NULL; l = l->next)
+    {
+      Client *client = l->data;
+
+      n += memcmp (client->token_hash, token_hash, sizeof client->token_hash) == 0;
+    }
+  return n;
+}
+
 void
 hg_stream_close_token (HgStream     *self,
                        const guchar  token_hash[32])
@@ -409,6 +437,32 @@ hg_stream_close_token (HgStream     *self,
         soup_websocket_connection_close (client->conn, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
                                          "signed out");
     }
+}
+
+void
+hg_stream_close_staff (HgStream   *self,
+                       const char *staff_id,
+                       const char *reason)
+{
+  g_autoptr(GList) copy = g_list_copy (self->clients);
+
+  for (GList *l = copy; l != NULL; l = l->next)
+    {
+      Client *client = l->data;
+
+      if (g_strcmp0 (client->staff_id, staff_id) == 0 &&
+          soup_websocket_connection_get_state (client->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (client->conn, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, reason);
+    }
+}
+
+void
+hg_stream_foreach_token (HgStream          *self,
+                         HgStreamTokenFunc  func,
+                         gpointer           user_data)
+{
+  for (GList *l = self->clients; l != NULL; l = l->next)
+    func (((Client *) l->data)->token_hash, user_data);
 }
 
 void

@@ -28,10 +28,23 @@ HgStream *hg_stream_new            (HgStore           *store,
 void      hg_stream_attach         (HgStream          *self,
                                     SoupServer        *server);
 guint     hg_stream_get_n_clients  (HgStream          *self);
+/* How many streams opened with this token are connected now. */
+guint     hg_stream_count_token    (HgStream          *self,
+                                    const guchar       token_hash[32]);
 /* Closes every stream opened with this token (sign-out, revocation). */
 void      hg_stream_close_token    (HgStream          *self,
                                     const guchar       token_hash[32]);
 void      hg_stream_close_all      (HgStream          *self);
+/* Closes every stream of @staff_id (account disabled, password reset). */
+void      hg_stream_close_staff    (HgStream          *self,
+                                    const char        *staff_id,
+                                    const char        *reason);
+typedef void (*HgStreamTokenFunc)  (const guchar       token_hash[32],
+                                    gpointer           user_data);
+/* Calls @func with the token of each open stream. */
+void      hg_stream_foreach_token  (HgStream          *self,
+                                    HgStreamTokenFunc  func,
+                                    gpointer           user_data);
 
 #define HG_STREAM_PRINCIPAL_KEY "hg-principal"
 

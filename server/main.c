@@ -6,10 +6,14 @@
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib-unix.h>
 
+#include "hg-audit-verify.h"
 #include "hg-config.h"
+#include "hg-create-admin.h"
+#include "hg-listener.h"
 #include "hg-server.h"
 #include "hg-store.h"
 
@@ -18,15 +22,26 @@
 static char *opt_config;
 static char *opt_listen;
 static char *opt_database;
+static char *opt_tls_certificate;
+static char *opt_tls_key;
 static gboolean opt_demo;
+static char *opt_create_admin;
 static gboolean opt_version;
+static gboolean opt_verify_audit;
 
 static const GOptionEntry entries[] = {
   { "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config, "Read the configuration from FILE", "FILE" },
   { "listen", 'l', 0, G_OPTION_ARG_STRING, &opt_listen, "Listen on HOST:PORT (default 127.0.0.1:8088)", "HOST:PORT" },
   { "database", 'd', 0, G_OPTION_ARG_FILENAME, &opt_database, "Keep the data in PATH", "PATH" },
+  { "tls-certificate", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_certificate,
+    "Serve HTTPS with the PEM certificate (and chain) in FILE", "FILE" },
+  { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_key, "The certificate's PEM private key", "FILE" },
   { "demo", 0, 0, G_OPTION_ARG_NONE, &opt_demo, "Fill an empty database with the demo hospital", NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, "Print the version and exit", NULL },
+  { "create-admin", 0, 0, G_OPTION_ARG_STRING, &opt_create_admin,
+    "Create the admin account ID, or set its password, from the first line of standard input, and exit", "ID" },
+  { "verify-audit", 0, 0, G_OPTION_ARG_NONE, &opt_verify_audit,
+    "Check the audit trail's hash chain and exit (0: intact, 1: broken)", NULL },
   { NULL }
 };
 
@@ -54,6 +69,16 @@ load_config (GError **error)
     {
       g_free (config->database);
       config->database = g_strdup (opt_database);
+    }
+  if (opt_tls_certificate != NULL)
+    {
+      g_free (config->tls_certificate);
+      config->tls_certificate = g_strdup (opt_tls_certificate);
+    }
+  if (opt_tls_key != NULL)
+    {
+      g_free (config->tls_key);
+      config->tls_key = g_strdup (opt_tls_key);
     }
   config->demo = opt_demo;
   return g_steal_pointer (&config);
@@ -85,6 +110,32 @@ store_settings (const HgConfig *config)
 
   memcpy (settings.escalation, config->escalation, sizeof settings.escalation);
   return settings;
+}
+
+/* Reads the database only: opened read-only, no migration, no server. */
+static int
+verify_audit (const HgConfig *config)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(HgAuditCheck) check = { 0 };
+
+  if (config->demo)
+    {
+      g_printerr ("healthguard-server: --verify-audit only reads the database: it takes no --demo\n");
+      return 2;
+    }
+  if (!hg_audit_verify_file (config->database, &check, &error))
+    {
+      g_printerr ("healthguard-server: %s\n", error->message);
+      return 2;
+    }
+  if (check.broken)
+    {
+      g_print ("audit chain broken at row %" G_GINT64_FORMAT ": %s\n", check.broken_id, check.reason);
+      return EXIT_FAILURE;
+    }
+  g_print ("audit chain OK: %" G_GINT64_FORMAT " rows\n", check.rows);
+  return EXIT_SUCCESS;
 }
 
 static int
@@ -127,6 +178,11 @@ main (int   argc,
   g_autoptr(HgConfig) config = NULL;
 
   setlocale (LC_ALL, "");
+  /* GLib's gnutls backend offers TLS 1.0 and 1.1 on Debian 12, and GIO
+   * has no minimum version to set: offer 1.2 and 1.3 only, before any
+   * thread or TLS connection exists. An administrator's own setting
+   * wins; hg-listener drops anything older than 1.2 whatever it says. */
+  g_setenv ("G_TLS_GNUTLS_PRIORITY", "NORMAL:%COMPAT:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2", FALSE);
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
@@ -139,7 +195,13 @@ main (int   argc,
       return EXIT_SUCCESS;
     }
   config = load_config (&error);
-  if (config == NULL)
+  if (config != NULL && opt_verify_audit)
+    return verify_audit (config);
+  if (config != NULL && opt_create_admin != NULL)
+    return hg_create_admin_run (config, opt_create_admin, STDIN_FILENO);
+  /* A transport that cannot be served is a configuration error: say so
+   * before the database is even opened. */
+  if (config == NULL || !hg_listener_check_config (config, &error))
     {
       g_printerr ("healthguard-server: %s\n", error->message);
       return 2;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "hg-error.h"
@@ -31,6 +32,7 @@ typedef enum {
   SCAN_OK,
   SCAN_MALFORMED,
   SCAN_TOO_DEEP,
+  SCAN_OUT_OF_RANGE,
 } ScanResult;
 
 typedef struct {
@@ -50,6 +52,43 @@ skip_whitespace (Scanner *s)
     s->p++;
 }
 
+/* At the 'u' of "\uXXXX": the code unit, or -1 when the hex is short. */
+static int
+read_code_unit (Scanner *s)
+{
+  int unit = 0;
+
+  if (s->end - s->p < 5)
+    return -1;
+  for (int i = 1; i <= 4; i++)
+    {
+      if (!g_ascii_isxdigit (s->p[i]))
+        return -1;
+      unit = unit * 16 + g_ascii_xdigit_value (s->p[i]);
+    }
+  s->p += 5;
+  return unit;
+}
+
+/* A UTF-16 surrogate must come in a high-low pair. json-glib 1.6 refuses a
+ * lone one too, but leaks memory doing so ("\ud800\u0041" loses 152
+ * bytes a request), so it never gets to see one. */
+static gboolean
+scan_unicode_escape (Scanner *s)
+{
+  int unit = read_code_unit (s);
+
+  if (unit < 0 || (unit >= 0xDC00 && unit <= 0xDFFF))
+    return FALSE;
+  if (unit < 0xD800 || unit > 0xDBFF)
+    return TRUE;
+  if (s->end - s->p < 2 || s->p[0] != '\\' || s->p[1] != 'u')
+    return FALSE;
+  s->p++;
+  unit = read_code_unit (s);
+  return unit >= 0xDC00 && unit <= 0xDFFF;
+}
+
 static gboolean
 scan_escape (Scanner *s)
 {
@@ -60,15 +99,9 @@ scan_escape (Scanner *s)
       s->p++;
       return TRUE;
     }
-  if (*s->p != 'u' || s->end - s->p < 5)
+  if (*s->p != 'u')
     return FALSE;
-  for (int i = 1; i <= 4; i++)
-    {
-      if (!g_ascii_isxdigit (s->p[i]))
-        return FALSE;
-    }
-  s->p += 5;
-  return TRUE;
+  return scan_unicode_escape (s);
 }
 
 /* At the opening quote. UTF-8 is validated separately. */
@@ -124,6 +157,32 @@ scan_number (Scanner *s)
         return FALSE;
     }
   return TRUE;
+}
+
+/* json-glib 1.6 wraps integers outside gint64 around (9223372036854775808
+ * reads as its negative, 18446744073709551617 as 1) and reads 1e999 as
+ * infinity, which it then writes as "inf.0": such numbers are refused, so
+ * that a number means the same to every reader. */
+static gboolean
+number_in_range (const char *start,
+                 const char *end)
+{
+  gsize len = (gsize) (end - start);
+  g_autofree char *copy = NULL;
+
+  if (memchr (start, '.', len) == NULL && memchr (start, 'e', len) == NULL &&
+      memchr (start, 'E', len) == NULL)
+    {
+      gboolean negative = *start == '-';
+      const char *digits = start + (negative ? 1 : 0);
+      gsize n = (gsize) (end - digits);
+
+      /* No leading zeros (the grammar), so the length says most. */
+      return n < 19 ||
+             (n == 19 && memcmp (digits, negative ? "9223372036854775808" : "9223372036854775807", 19) <= 0);
+    }
+  copy = g_strndup (start, len);
+  return isfinite (g_ascii_strtod (copy, NULL));
 }
 
 static gboolean
@@ -191,7 +250,16 @@ scan_value (Scanner *s)
       ok = scan_literal (s, "null");
       break;
     default:
-      ok = (*s->p == '-' || g_ascii_isdigit (*s->p)) && scan_number (s);
+      {
+        const char *start = s->p;
+
+        ok = (*s->p == '-' || g_ascii_isdigit (*s->p)) && scan_number (s);
+        if (ok && !number_in_range (start, s->p))
+          {
+            s->p = start;
+            return SCAN_OUT_OF_RANGE;
+          }
+      }
       break;
     }
 
@@ -268,6 +336,12 @@ check_syntax (const char  *data,
                     "JSON nested deeper than %d levels", HG_MAX_JSON_DEPTH);
       return FALSE;
     }
+  if (result == SCAN_OUT_OF_RANGE)
+    {
+      hg_set_error (error, HG_ERROR_INVALID, "malformed_json", NULL,
+                    "number out of range near byte %" G_GSIZE_FORMAT, (gsize) (s.p - s.start));
+      return FALSE;
+    }
   if (result == SCAN_MALFORMED || s.state != EXPECT_NOTHING)
     {
       if (s.p == s.end && s.state == EXPECT_VALUE && s.depth == 0)
@@ -332,17 +406,78 @@ hg_json_parse (const char  *data,
   return root;
 }
 
+/* json-glib 1.6 writes two things that are not JSON: a double such as 1e17
+ * as "1e+17.0" (it appends ".0" to any double written without a '.'), and
+ * U+001F raw inside a string (it escapes every other control character).
+ * Both are repaired here, so that what we write every client can read; the
+ * text is only copied when there is something to repair. Outside strings,
+ * an 'e' followed by a sign is only ever an exponent. */
+static char *
+repair_output (char  *text,
+               gsize *len)
+{
+  const char *end = text + *len;
+  GString *out = NULL;
+  gboolean in_string = FALSE;
+
+  for (const char *p = text; p < end; )
+    {
+      const char *next = p + 1;
+
+      if (in_string && *p == '\\' && p + 1 < end)
+        next = p + 2;
+      else if (*p == '"')
+        in_string = !in_string;
+      else if (in_string && *p == 0x1f)
+        {
+          if (out == NULL)
+            out = g_string_new_len (text, p - text);
+          g_string_append (out, "\\u001f");
+          p = next;
+          continue;
+        }
+      else if (!in_string && (*p == 'e' || *p == 'E') && p + 1 < end && (p[1] == '+' || p[1] == '-'))
+        {
+          for (next = p + 2; next < end && g_ascii_isdigit (*next); next++)
+            ;
+          if (end - next >= 2 && next[0] == '.' && next[1] == '0')
+            {
+              if (out == NULL)
+                out = g_string_new_len (text, next - text);
+              else
+                g_string_append_len (out, p, next - p);
+              p = next + 2;
+              continue;
+            }
+        }
+      if (out != NULL)
+        g_string_append_len (out, p, next - p);
+      p = next;
+    }
+
+  if (out == NULL)
+    return text;
+  g_free (text);
+  *len = out->len;
+  return g_string_free (out, FALSE);
+}
+
 char *
 hg_json_to_string (JsonNode *node,
                    gsize    *out_len)
 {
   g_autoptr(JsonGenerator) generator = NULL;
+  char *text;
+  gsize len;
 
   g_return_val_if_fail (node != NULL, NULL);
 
   generator = json_generator_new ();
   json_generator_set_root (generator, node);
-  return json_generator_to_data (generator, out_len);
+  text = repair_output (json_generator_to_data (generator, &len), &len);
+  if (out_len != NULL)
+    *out_len = len;
+  return text;
 }
 
 /* Request helpers */
@@ -1034,6 +1169,7 @@ hg_json_staff_to_node (HgStaff *staff)
   json_object_set_boolean_member (object, "available", staff->available);
   json_object_set_boolean_member (object, "logged_in", staff->logged_in);
   json_object_set_int_member (object, "workload", staff->workload);
+  json_object_set_boolean_member (object, "disabled", staff->disabled);
 
   return node_from_object (object);
 }
@@ -1060,7 +1196,8 @@ hg_json_staff_from_node (JsonNode  *node,
       !hg_json_get_bool (object, "on_duty", &staff->on_duty, error) ||
       !hg_json_get_bool (object, "available", &staff->available, error) ||
       !hg_json_get_bool (object, "logged_in", &staff->logged_in, error) ||
-      !take_uint (object, "workload", &staff->workload, error))
+      !take_uint (object, "workload", &staff->workload, error) ||
+      !hg_json_get_bool (object, "disabled", &staff->disabled, error))
     return NULL;
 
   return g_steal_pointer (&staff);

@@ -58,7 +58,7 @@ HgIncident  *hg_json_incident_from_node   (JsonNode     *node,
                                            GError      **error);
 
 /* Staff: id, name, role, specialty, ward, on_duty, available, logged_in,
- * workload. */
+ * workload, disabled. */
 JsonNode    *hg_json_staff_to_node        (HgStaff      *staff);
 HgStaff     *hg_json_staff_from_node      (JsonNode     *node,
                                            GError      **error);

@@ -254,10 +254,16 @@ hg_time_parse (const char *str,
   if (dt == NULL)
     return FALSE;
 
+  /* Only times the wire format can write back: from just after the epoch
+   * (0 means "none" inside the program) to the end of year 9999 UTC. A
+   * year-1 time used to be accepted and then written as "1-01-01T…",
+   * which nothing can read (found by the alert fuzzer). */
+  if (g_date_time_to_unix (dt) < 0 || g_date_time_to_unix (dt) >= G_GINT64_CONSTANT (253402300800))
+    return FALSE;
   /* The fraction is taken from the text, not from GLib's floating-point
    * seconds, so that ".123" is exactly 123 ms. */
   *out_ms = g_date_time_to_unix (dt) * 1000 + frac_ms;
-  return TRUE;
+  return *out_ms > 0;
 }
 
 gint64

@@ -32,6 +32,7 @@ struct _HgTestServer {
 };
 
 static char *template_path;
+static char *tls_dir;
 
 static void
 remove_template (void)
@@ -120,6 +121,101 @@ copy_file (const char *from,
   g_assert_no_error (error);
 }
 
+static void
+remove_tls_files (void)
+{
+  g_autofree char *certificate = g_build_filename (tls_dir, "cert.pem", NULL);
+  g_autofree char *key = g_build_filename (tls_dir, "key.pem", NULL);
+
+  g_unlink (certificate);
+  g_unlink (key);
+  g_rmdir (tls_dir);
+}
+
+/* Made at test time so that no key is ever committed; a day is plenty. */
+static const char *
+tls_files (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *certificate = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *output = NULL;
+  int status = 0;
+
+  if (tls_dir != NULL)
+    return tls_dir;
+  tls_dir = g_dir_make_tmp ("hg-tls-XXXXXX", &error);
+  g_assert_no_error (error);
+  atexit (remove_tls_files);
+  certificate = g_build_filename (tls_dir, "cert.pem", NULL);
+  key = g_build_filename (tls_dir, "key.pem", NULL);
+  {
+    const char *argv[] = { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                           "-subj", "/CN=localhost",
+                           "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                           "-keyout", key, "-out", certificate, NULL };
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                  NULL, NULL, NULL, &output, &status, &error);
+  }
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("openssl could not make a test certificate: %s", output);
+  return tls_dir;
+}
+
+const char *
+hg_test_tls_certificate (void)
+{
+  static char *path;
+
+  if (path == NULL)
+    path = g_build_filename (tls_files (), "cert.pem", NULL);
+  return path;
+}
+
+const char *
+hg_test_tls_key (void)
+{
+  static char *path;
+
+  if (path == NULL)
+    path = g_build_filename (tls_files (), "key.pem", NULL);
+  return path;
+}
+
+GTlsDatabase *
+hg_test_tls_database (void)
+{
+  g_autoptr(GError) error = NULL;
+  GTlsDatabase *database = g_tls_file_database_new (hg_test_tls_certificate (), &error);
+
+  g_assert_no_error (error);
+  return database;
+}
+
+void
+hg_test_configure_tls (HgConfig *config,
+                       gpointer  user_data)
+{
+  g_free (config->tls_certificate);
+  config->tls_certificate = g_strdup (hg_test_tls_certificate ());
+  g_free (config->tls_key);
+  config->tls_key = g_strdup (hg_test_tls_key ());
+}
+
+guint
+hg_test_server_port (HgTestServer *ts)
+{
+  return ts->port;
+}
+
+static const char *
+scheme (HgTestServer *ts)
+{
+  return ts->config->tls_certificate ? "https" : "http";
+}
+
 HgTestServer *
 hg_test_server_start (HgTestPrepareFunc prepare,
                       gpointer          user_data)
@@ -162,6 +258,12 @@ hg_test_server_start_full (HgTestPrepareFunc   prepare,
   g_mutex_unlock (&ts->lock);
 
   ts->session = soup_session_new_with_options ("timeout", 30, "max-conns-per-host", 16, NULL);
+  if (ts->config->tls_certificate != NULL)
+    {
+      g_autoptr(GTlsDatabase) database = hg_test_tls_database ();
+
+      soup_session_set_tls_database (ts->session, database);
+    }
   return ts;
 }
 
@@ -239,7 +341,7 @@ hg_test_request_full (HgTestServer        *ts,
                       guint               *out_status,
                       SoupMessageHeaders **out_headers)
 {
-  g_autofree char *uri = g_strdup_printf ("http://127.0.0.1:%u%s", ts->port, path);
+  g_autofree char *uri = g_strdup_printf ("%s://127.0.0.1:%u%s", scheme (ts), ts->port, path);
   g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) answer = NULL;
@@ -275,7 +377,7 @@ char *
 hg_test_server_url (HgTestServer *ts,
                     const char   *path)
 {
-  return g_strdup_printf ("http://127.0.0.1:%u%s", ts->port, path);
+  return g_strdup_printf ("%s://127.0.0.1:%u%s", scheme (ts), ts->port, path);
 }
 
 JsonNode *

@@ -55,7 +55,8 @@ JsonNode     *hg_test_request           (HgTestServer      *ts,
                                          const char        *token,
                                          const char        *body,
                                          guint             *out_status);
-/* The server's address for @path ("http://127.0.0.1:PORT/path"). */
+/* The server's address for @path ("http://127.0.0.1:PORT/path", or
+ * https:// when it serves TLS). */
 char         *hg_test_server_url        (HgTestServer      *ts,
                                          const char        *path);
 /* Sends a message the test built itself (odd headers, no content type,
@@ -71,6 +72,20 @@ char         *hg_test_login             (HgTestServer      *ts,
 JsonNode     *hg_test_post_alert        (HgTestServer      *ts,
                                          const char        *token,
                                          const char        *body);
+
+/* A self-signed certificate for 127.0.0.1 and localhost and its key,
+ * made with the openssl program once per test program. */
+const char   *hg_test_tls_certificate   (void);
+const char   *hg_test_tls_key           (void);
+/* A database that trusts that certificate and nothing else, for
+ * sessions' "tls-database" (the harness's own session uses it when the
+ * server serves TLS). */
+GTlsDatabase *hg_test_tls_database      (void);
+/* A HgTestConfigureFunc: serve HTTPS and WSS with that certificate. */
+void          hg_test_configure_tls     (HgConfig          *config,
+                                         gpointer           user_data);
+/* The port the server listens on. */
+guint         hg_test_server_port       (HgTestServer      *ts);
 
 /* Runs SQL on a database file (outside the server). */
 void          hg_test_sql               (const char        *db_path,

@@ -33,6 +33,11 @@ test_defaults (void)
   g_assert_cmpuint (config->correlation_window, ==, 300);
   /* Critical must climb within a minute. */
   g_assert_cmpuint (config->escalation[HG_SEVERITY_CRITICAL].reassign_after, <=, 60);
+  /* Safe by default: no plain HTTP off loopback, no browser origins. */
+  g_assert_null (config->tls_certificate);
+  g_assert_false (config->allow_plain_http);
+  g_assert_null (config->allowed_origins);
+  g_assert_cmpuint (config->max_streams_per_token, ==, 8);
 }
 
 static void
@@ -79,6 +84,14 @@ test_refused (void)
     "[escalation.critical]\nremind=30\n",
     "[database]\npath=/tmp/x\n",
     "not a key file",
+    "[server]\nallow_plain_http=maybe\n",
+    "[server]\nallowed_origins=ward.example.org\n",
+    "[server]\nallowed_origins=https://ward.example.org/\n",
+    "[server]\nallowed_origins=https://ward.example.org/app\n",
+    "[server]\nallowed_origins=ftp://ward.example.org\n",
+    "[server]\nallowed_origins=*\n",
+    "[server]\nmax_streams_per_token=0\n",
+    "[server]\nmax_streams_per_token=many\n",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -94,6 +107,28 @@ test_refused (void)
     }
 }
 
+static void
+test_transport_values (void)
+{
+  g_autofree char *path = write_config ("[server]\ntls_certificate=/etc/hg/tls.crt\ntls_key=/etc/hg/tls.key\n"
+                                        "allow_plain_http=true\nmax_streams_per_token=2\n"
+                                        "allowed_origins=https://Ward.Example.org;http://localhost:8080;\n");
+  g_autoptr(HgConfig) config = hg_config_new_default ();
+  g_autoptr(GError) error = NULL;
+
+  hg_config_load_file (config, path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (config->tls_certificate, ==, "/etc/hg/tls.crt");
+  g_assert_cmpstr (config->tls_key, ==, "/etc/hg/tls.key");
+  g_assert_true (config->allow_plain_http);
+  g_assert_cmpuint (config->max_streams_per_token, ==, 2);
+  /* Kept as browsers write them: lowercase. */
+  g_assert_cmpuint (g_strv_length (config->allowed_origins), ==, 2);
+  g_assert_cmpstr (config->allowed_origins[0], ==, "https://ward.example.org");
+  g_assert_cmpstr (config->allowed_origins[1], ==, "http://localhost:8080");
+  g_unlink (path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -103,5 +138,6 @@ main (int   argc,
   g_test_add_func ("/server/config/example-loads", test_example_loads);
   g_test_add_func ("/server/config/values", test_values);
   g_test_add_func ("/server/config/refused", test_refused);
+  g_test_add_func ("/server/config/transport-values", test_transport_values);
   return g_test_run ();
 }

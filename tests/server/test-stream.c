@@ -76,11 +76,14 @@ connected (GObject      *source,
   *out = g_object_ref (result);
 }
 
-/* Connects; returns NULL and the HTTP status when the server refuses. */
+/* Connects, as a browser page from @origin if not NULL; returns NULL and
+ * the HTTP status (and Retry-After) when the server refuses. */
 static Client *
-client_connect (Fixture    *f,
-                const char *token,
-                guint      *out_status)
+client_connect_full (Fixture    *f,
+                     const char *token,
+                     const char *origin,
+                     guint      *out_status,
+                     char      **out_retry_after)
 {
   g_autofree char *url = hg_test_server_url (f->ts, "/api/v1/stream");
   g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
@@ -94,13 +97,16 @@ client_connect (Fixture    *f,
       g_autofree char *value = g_strdup_printf ("Bearer %s", token);
       soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
     }
-  soup_session_websocket_connect_async (f->session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+  soup_session_websocket_connect_async (f->session, msg, origin, NULL, G_PRIORITY_DEFAULT, NULL,
                                         connected, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   conn = soup_session_websocket_connect_finish (f->session, result, &error);
   if (out_status != NULL)
     *out_status = soup_message_get_status (msg);
+  if (out_retry_after != NULL)
+    *out_retry_after = g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                               "Retry-After"));
   if (conn == NULL)
     return NULL;
   client = g_new0 (Client, 1);
@@ -108,6 +114,14 @@ client_connect (Fixture    *f,
   g_signal_connect (conn, "message", G_CALLBACK (on_message), client);
   g_signal_connect (conn, "closed", G_CALLBACK (on_closed), client);
   return client;
+}
+
+static Client *
+client_connect (Fixture    *f,
+                const char *token,
+                guint      *out_status)
+{
+  return client_connect_full (f, token, NULL, out_status, NULL);
 }
 
 static void
@@ -485,6 +499,253 @@ test_silent_client_dropped (Fixture       *f,
   client_free (lively);
 }
 
+/* --- Origin, caps and sizes -------------------------------------------- */
+
+static void
+with_origins (HgConfig *config,
+              gpointer  user_data)
+{
+  static const char *const origins[] = { "https://ward.example.org", "http://localhost:8080", NULL };
+
+  config->allowed_origins = g_strdupv ((char **) origins);
+  config->max_streams_per_token = 3;
+}
+
+static void
+setup_guarded (Fixture       *f,
+               gconstpointer  data)
+{
+  f->ts = hg_test_server_start_full (NULL, NULL, with_origins, NULL);
+  f->session = soup_session_new ();
+  f->nurse = hg_test_login (f->ts, "N01");
+}
+
+/* The early answer itself, from a plain GET: status and error code. */
+static void
+assert_stream_refused (Fixture    *f,
+                       const char *token,
+                       const char *origin,
+                       guint       status,
+                       const char *code)
+{
+  g_autofree char *url = hg_test_server_url (f->ts, "/api/v1/stream");
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+  g_autoptr(JsonNode) body = NULL;
+
+  if (token != NULL)
+    {
+      g_autofree char *value = g_strdup_printf ("Bearer %s", token);
+      soup_message_headers_replace (headers, "Authorization", value);
+    }
+  if (origin != NULL)
+    soup_message_headers_replace (headers, "Origin", origin);
+  body = hg_test_send_message (f->ts, msg);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, status);
+  g_assert_cmpstr (hg_test_json_string (body, "error.code"), ==, code);
+}
+
+static void
+assert_hello (Client *client)
+{
+  g_autoptr(JsonNode) hello = NULL;
+
+  g_assert_nonnull (client);
+  hello = next_frame (client);
+  g_assert_nonnull (hello);
+  g_assert_cmpstr (hg_test_json_string (hello, "type"), ==, "hello");
+}
+
+/* Without allowed_origins no browser page may open the stream; native
+ * clients, which send no Origin, always may. */
+static void
+test_origin_refused_by_default (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autofree char *doctor = hg_test_login (f->ts, "S01");
+  guint status = 0;
+  Client *client = client_connect_full (f, doctor, "https://ward.example.org", &status, NULL);
+
+  g_assert_null (client);
+  g_assert_cmpuint (status, ==, 403);
+  assert_stream_refused (f, doctor, "https://ward.example.org", 403, "origin_not_allowed");
+  /* Refused before the token is even looked at. */
+  assert_stream_refused (f, NULL, "https://ward.example.org", 403, "origin_not_allowed");
+  client = client_connect_full (f, doctor, NULL, &status, NULL);
+  assert_hello (client);
+  client_free (client);
+}
+
+static void
+test_origin_allow_list (Fixture       *f,
+                        gconstpointer  data)
+{
+  static const char *const refused[] = {
+    "https://evil.example", "http://ward.example.org", "https://ward.example.org.evil.example",
+    "https://ward.example.org:8443", "null", "https://ward.example.org, https://evil.example",
+  };
+  g_autofree char *doctor = hg_test_login (f->ts, "S01");
+  Client *client;
+  guint status = 0;
+
+  client = client_connect_full (f, doctor, "https://ward.example.org", &status, NULL);
+  assert_hello (client);
+  client_free (client);
+  /* Origins compare as browsers write them: scheme and host in any case. */
+  client = client_connect_full (f, doctor, "HTTPS://Ward.Example.ORG", &status, NULL);
+  assert_hello (client);
+  client_free (client);
+  client = client_connect_full (f, doctor, NULL, &status, NULL);
+  assert_hello (client);
+  client_free (client);
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_test_message ("Origin: %s", refused[i]);
+      g_assert_null (client_connect_full (f, doctor, refused[i], &status, NULL));
+      g_assert_cmpuint (status, ==, 403);
+      assert_stream_refused (f, doctor, refused[i], 403, "origin_not_allowed");
+    }
+}
+
+static void
+wait_for_closed (Client *client)
+{
+  gboolean expired = FALSE;
+  guint source = g_timeout_add (10000, timed_out, &expired);
+
+  while (!client->closed && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (source);
+  g_assert_true (client->closed);
+}
+
+/* At most max_streams_per_token (3 here) per token; the next one gets 429
+ * with Retry-After before any upgrade. Other tokens are not affected, and
+ * a closed stream frees its slot. */
+static void
+test_streams_per_token (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *token = hg_test_login (f->ts, "S01");
+  g_autofree char *other = hg_test_login (f->ts, "S01");
+  g_autofree char *retry_after = NULL;
+  Client *clients[3];
+  Client *extra;
+  guint status = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (clients); i++)
+    {
+      clients[i] = client_connect (f, token, &status);
+      assert_hello (clients[i]);
+    }
+  g_assert_null (client_connect_full (f, token, NULL, &status, &retry_after));
+  g_assert_cmpuint (status, ==, 429);
+  g_assert_nonnull (retry_after);
+  g_assert_cmpuint (g_ascii_strtoull (retry_after, NULL, 10), >=, 1);
+  assert_stream_refused (f, token, NULL, 429, "too_many_streams");
+
+  extra = client_connect (f, other, &status);
+  assert_hello (extra);
+  client_free (extra);
+
+  soup_websocket_connection_close (clients[0]->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  wait_for_closed (clients[0]);
+  client_free (clients[0]);
+  /* The server notices the close on its own thread: allow it a moment. */
+  extra = NULL;
+  for (guint tries = 0; tries < 100 && extra == NULL; tries++)
+    {
+      extra = client_connect (f, token, &status);
+      if (extra == NULL)
+        g_usleep (20 * 1000);
+    }
+  assert_hello (extra);
+  client_free (extra);
+  client_free (clients[1]);
+  client_free (clients[2]);
+}
+
+typedef struct {
+  SoupMessage   *msg;
+  GAsyncResult  *result;
+} Attempt;
+
+static void
+attempt_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ((Attempt *) user_data)->result = g_object_ref (result);
+}
+
+/* A burst of upgrades sent at once, before any is answered, must not slip
+ * past the cap either. */
+static void
+test_streams_per_token_burst (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *token = hg_test_login (f->ts, "S02");
+  g_autofree char *url = hg_test_server_url (f->ts, "/api/v1/stream");
+  g_autofree char *bearer = g_strdup_printf ("Bearer %s", token);
+  /* Enough connections that every request is on the wire at once. */
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("max-conns-per-host", 32, NULL);
+  Attempt attempts[12] = { 0 };
+  GPtrArray *open = g_ptr_array_new_with_free_func (g_object_unref);
+  guint refused = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (attempts); i++)
+    {
+      attempts[i].msg = soup_message_new ("GET", url);
+      soup_message_headers_replace (soup_message_get_request_headers (attempts[i].msg), "Authorization", bearer);
+      soup_session_websocket_connect_async (session, attempts[i].msg, NULL, NULL, G_PRIORITY_DEFAULT,
+                                            NULL, attempt_done, &attempts[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (attempts); i++)
+    {
+      SoupWebsocketConnection *conn;
+
+      while (attempts[i].result == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      conn = soup_session_websocket_connect_finish (session, attempts[i].result, NULL);
+      if (conn != NULL)
+        g_ptr_array_add (open, conn);
+      else
+        refused += soup_message_get_status (attempts[i].msg) == 429;
+      g_object_unref (attempts[i].result);
+      g_object_unref (attempts[i].msg);
+    }
+  g_test_message ("%u streams opened, %u refused with 429", open->len, refused);
+  g_assert_cmpuint (open->len, ==, 3);
+  g_assert_cmpuint (refused, ==, G_N_ELEMENTS (attempts) - 3);
+  for (guint i = 0; i < open->len; i++)
+    soup_websocket_connection_close (open->pdata[i], SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  g_ptr_array_unref (open);
+}
+
+/* Incoming messages are capped at 64 KiB: one just under passes (and is
+ * ignored, as any message of no known type), one over closes the stream
+ * with 1009 "message too big". */
+static void
+test_oversized_message (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *doctor = hg_test_login (f->ts, "S01");
+  Client *client = client_connect (f, doctor, NULL);
+  g_autofree char *small = g_strnfill (60 * 1024, 'a');
+  g_autofree char *big = g_strnfill (64 * 1024 + 1, 'a');
+
+  assert_hello (client);
+  send_json (client, small);
+  run_for (300);
+  g_assert_false (client->closed);
+  send_json (client, big);
+  wait_for_closed (client);
+  g_assert_cmpuint (soup_websocket_connection_get_close_code (client->conn), ==,
+                    SOUP_WEBSOCKET_CLOSE_TOO_BIG);
+  client_free (client);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -501,6 +762,13 @@ main (int   argc,
   ADD ("delivered-receipt", test_delivered_receipt);
   g_test_add ("/server/stream/silent-client-dropped", Fixture, NULL, setup_fast_pings,
               test_silent_client_dropped, teardown);
+  ADD ("origin-refused-by-default", test_origin_refused_by_default);
+  ADD ("oversized-message", test_oversized_message);
+#define ADD_GUARDED(path, func) g_test_add ("/server/stream/" path, Fixture, NULL, setup_guarded, func, teardown)
+  ADD_GUARDED ("origin-allow-list", test_origin_allow_list);
+  ADD_GUARDED ("streams-per-token", test_streams_per_token);
+  ADD_GUARDED ("streams-per-token-burst", test_streams_per_token_burst);
+#undef ADD_GUARDED
 #undef ADD
   return g_test_run ();
 }

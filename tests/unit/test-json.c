@@ -635,7 +635,7 @@ test_staff_round_trip (void)
   g_assert_cmpstr (text, ==,
                    "{\"id\":\"S01\",\"name\":\"Dr Amélie Roux\",\"role\":\"specialist\","
                    "\"specialty\":\"cardiology\",\"ward\":\"Cardiology\",\"on_duty\":true,"
-                   "\"available\":false,\"logged_in\":true,\"workload\":3}");
+                   "\"available\":false,\"logged_in\":true,\"workload\":3,\"disabled\":false}");
   again = hg_json_staff_to_node (back);
   text2 = node_text (again);
   g_assert_cmpstr (text, ==, text2);
@@ -646,7 +646,7 @@ test_staff_round_trip (void)
   g_assert_cmpstr (nurse_text, ==,
                    "{\"id\":\"N02\",\"name\":null,\"role\":\"nurse\",\"specialty\":null,"
                    "\"ward\":null,\"on_duty\":false,\"available\":true,\"logged_in\":false,"
-                   "\"workload\":0}");
+                   "\"workload\":0,\"disabled\":false}");
 }
 
 static void

@@ -247,6 +247,33 @@ test_time_now (void)
   g_assert_cmpint (now, <=, after);
 }
 
+/* Only what can be written back is read: the wire format has four-digit
+ * years, and 0 means "no time" inside the program. */
+static void
+test_time_out_of_range (void)
+{
+  static const char *const refused[] = {
+    "0001-01-01T00:00:00Z",
+    "1969-12-31T23:59:59.999Z",
+    "1970-01-01T00:00:00.000Z",
+    "9999-12-31T23:00:00-02:00",
+  };
+  gint64 ms = 42;
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_test_message ("refusing %s", refused[i]);
+      g_assert_false (hg_time_parse (refused[i], &ms));
+    }
+  g_assert_true (hg_time_parse ("1970-01-01T00:00:00.001Z", &ms));
+  g_assert_cmpint (ms, ==, 1);
+  g_assert_true (hg_time_parse ("9999-12-31T23:59:59.999Z", &ms));
+  {
+    g_autofree char *back = hg_time_format (ms);
+    g_assert_cmpstr (back, ==, "9999-12-31T23:59:59.999Z");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -263,6 +290,7 @@ main (int   argc,
   g_test_add_func ("/shared/types/time/parse", test_time_parse);
   g_test_add_func ("/shared/types/time/round-trip", test_time_round_trip);
   g_test_add_func ("/shared/types/time/now", test_time_now);
+  g_test_add_func ("/shared/types/time/out-of-range", test_time_out_of_range);
 
   return g_test_run ();
 }
