@@ -78,7 +78,10 @@ scan_unicode_escape (Scanner *s)
 {
   int unit = read_code_unit (s);
 
-  if (unit < 0 || (unit >= 0xDC00 && unit <= 0xDFFF))
+  /* "\u0000" is valid JSON, but a C string ends there: "N01\u0000x"
+   * would be read as "N01". No field of ours may hold a NUL, so refuse it
+   * before anything is parsed. */
+  if (unit <= 0 || (unit >= 0xDC00 && unit <= 0xDFFF))
     return FALSE;
   if (unit < 0xD800 || unit > 0xDBFF)
     return TRUE;

@@ -6,8 +6,9 @@ set -euo pipefail
 
 server="${HG_SERVER_BINARY:?HG_SERVER_BINARY is not set}"
 readme="$1"
-work="$(mktemp -d)"
-trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+work="$(mktemp -d "${TMPDIR:-/tmp}/hg-readme-curl.XXXXXX")"
+pid=""
+trap '[[ -n "$pid" ]] && { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; }; rm -rf "$work"' EXIT
 
 "$server" --demo --database "$work/demo.db" --listen 127.0.0.1:0 2>"$work/server.log" &
 pid=$!

@@ -50,6 +50,7 @@ one_client (const char *url)
   g_autoptr(GBytes) body = soup_session_send_and_read (session, msg, NULL, &error);
 
   g_assert_no_error (error);
+  g_assert_nonnull (body);
   g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
 }
 
@@ -93,6 +94,7 @@ test_refused_streams_leave_nothing (void)
       g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
       g_autoptr(GBytes) body = soup_session_send_and_read (session, msg, NULL, NULL);
 
+      g_assert_nonnull (body);
       g_assert_cmpuint (soup_message_get_status (msg), ==, 401);
     }
   for (guint tries = 0; tries < 50 && count_fds () > before + 5; tries++)

@@ -979,6 +979,33 @@ test_error_body (void)
   g_assert_cmpstr (tc, ==, "{\"error\":{\"code\":\"internal_error\",\"message\":\"disk gone\"}}");
 }
 
+/* A NUL escape would cut a C string short ("N01\u0000" read as "N01"):
+ * refused as malformed, wherever it stands. */
+static void
+test_nul_escape_refused (void)
+{
+  static const char *const bodies[] = {
+    "{\"staff_id\": \"N01\\u0000x\"}",
+    "[\"\\u0000\"]",
+    "{\"\\u0000\": 1}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = hg_json_parse (bodies[i], strlen (bodies[i]), &error);
+
+      g_test_message ("refusing %s", bodies[i]);
+      g_assert_null (node);
+      g_assert_error (error, HG_ERROR, HG_ERROR_INVALID);
+    }
+  {
+    const char *ok = "[\"\\u0001\"]";
+    g_autoptr(JsonNode) node = hg_json_parse (ok, strlen (ok), NULL);
+    g_assert_nonnull (node);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1015,6 +1042,7 @@ main (int   argc,
   g_test_add_func ("/shared/json/incident/detail-shapes", test_incident_detail_shapes);
   g_test_add_func ("/shared/json/incident/errors", test_incident_errors);
   g_test_add_func ("/shared/json/error-body", test_error_body);
+  g_test_add_func ("/shared/json/nul-escape-refused", test_nul_escape_refused);
 
   return g_test_run ();
 }
