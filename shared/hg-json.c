@@ -409,12 +409,56 @@ hg_json_parse (const char  *data,
   return root;
 }
 
-/* json-glib 1.6 writes two things that are not JSON: a double such as 1e17
- * as "1e+17.0" (it appends ".0" to any double written without a '.'), and
- * U+001F raw inside a string (it escapes every other control character).
- * Both are repaired here, so that what we write every client can read; the
- * text is only copied when there is something to repair. Outside strings,
- * an 'e' followed by a sign is only ever an exponent. */
+static const char *
+number_end (const char *p,
+            const char *end)
+{
+  while (p < end && (g_ascii_isdigit (*p) || *p == '-' || *p == '+' || *p == '.' ||
+                     *p == 'e' || *p == 'E'))
+    p++;
+  return p;
+}
+
+/* json-glib 1.6 writes a double with 17 digits ("37.200000000000003" for
+ * 37.2): it is rewritten with the fewest that read back as the same
+ * double, and keeps a '.' or an exponent so it still reads as one. NULL
+ * for an integer, or a double already written so. */
+static char *
+shortest_double (const char *start,
+                 const char *end)
+{
+  gsize len = (gsize) (end - start);
+  g_autofree char *token = NULL;
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+  double value;
+
+  /* Integers, most numbers of an answer, cost no copy. */
+  if (memchr (start, '.', len) == NULL && memchr (start, 'e', len) == NULL &&
+      memchr (start, 'E', len) == NULL)
+    return NULL;
+  token = g_strndup (start, len);
+  value = g_ascii_strtod (token, NULL);
+  for (int digits = 15; digits <= 17; digits++)
+    {
+      char format[8];
+
+      g_snprintf (format, sizeof format, "%%.%dg", digits);
+      g_ascii_formatd (buffer, sizeof buffer, format, value);
+      if (g_ascii_strtod (buffer, NULL) == value)
+        break;
+    }
+  if (strpbrk (buffer, ".eE") == NULL)
+    g_strlcat (buffer, ".0", sizeof buffer);
+  return g_str_equal (buffer, token) ? NULL : g_strdup (buffer);
+}
+
+/* json-glib 1.6 writes three things badly: a double such as 1e17 as
+ * "1e+17.0", which is not JSON (it appends ".0" to any double written
+ * without a '.'); 37.2 as "37.200000000000003"; and U+001F raw inside a
+ * string (it escapes every other control character). All are repaired
+ * here, so that what we write every client can read as meant; the text is
+ * only copied when there is something to repair. Outside strings, a '-'
+ * or a digit only ever starts a number. */
 static char *
 repair_output (char  *text,
                gsize *len)
@@ -439,17 +483,17 @@ repair_output (char  *text,
           p = next;
           continue;
         }
-      else if (!in_string && (*p == 'e' || *p == 'E') && p + 1 < end && (p[1] == '+' || p[1] == '-'))
+      else if (!in_string && (*p == '-' || g_ascii_isdigit (*p)))
         {
-          for (next = p + 2; next < end && g_ascii_isdigit (*next); next++)
-            ;
-          if (end - next >= 2 && next[0] == '.' && next[1] == '0')
+          g_autofree char *number = NULL;
+
+          next = number_end (p, end);
+          if ((number = shortest_double (p, next)) != NULL)
             {
               if (out == NULL)
-                out = g_string_new_len (text, next - text);
-              else
-                g_string_append_len (out, p, next - p);
-              p = next + 2;
+                out = g_string_new_len (text, p - text);
+              g_string_append (out, number);
+              p = next;
               continue;
             }
         }

@@ -190,6 +190,37 @@ test_to_string (void)
   g_assert_cmpuint (len, ==, strlen (text));
 }
 
+/* Doubles come out as short as they read back exactly, and still as
+ * doubles; integers as they are. */
+static void
+test_to_string_numbers (void)
+{
+  static const struct {
+    double      value;
+    const char *text;
+  } doubles[] = {
+    { 37.2, "37.2" }, { 39.5, "39.5" }, { 36.1, "36.1" }, { 39.0, "39.0" }, { -0.0, "-0.0" },
+    { 0.1 + 0.2, "0.30000000000000004" }, { 1e17, "1e+17" }, { -2.5e-7, "-2.5e-07" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (doubles); i++)
+    {
+      JsonArray *array = json_array_new ();
+      g_autoptr(JsonNode) node = hg_json_node_new_array (array);
+      g_autofree char *expected = g_strdup_printf ("[%s,9007199254740993,-7]", doubles[i].text);
+      g_autofree char *text = NULL;
+      g_autoptr(JsonNode) again = NULL;
+
+      json_array_add_double_element (array, doubles[i].value);
+      json_array_add_int_element (array, G_GINT64_CONSTANT (9007199254740993));
+      json_array_add_int_element (array, -7);
+      text = hg_json_to_string (node, NULL);
+      g_assert_cmpstr (text, ==, expected);
+      again = parse_ok (text);
+      g_assert_cmpfloat (json_array_get_double_element (json_node_get_array (again), 0), ==, doubles[i].value);
+    }
+}
+
 /* Request helpers */
 
 static void
@@ -1019,6 +1050,7 @@ main (int   argc,
   g_test_add_func ("/shared/json/parse/malformed", test_parse_malformed);
   g_test_add_func ("/shared/json/parse/valid", test_parse_valid);
   g_test_add_func ("/shared/json/to-string", test_to_string);
+  g_test_add_func ("/shared/json/to-string/numbers", test_to_string_numbers);
   g_test_add_func ("/shared/json/helpers", test_helpers);
   g_test_add_func ("/shared/json/alert/full", test_alert_full);
   g_test_add_func ("/shared/json/alert/minimal", test_alert_minimal);
