@@ -3,9 +3,11 @@
 
 #include "config.h"
 
+#include "hg-alertmanager.h"
 #include "hg-api.h"
 #include "hg-error.h"
 #include "hg-json.h"
+#include "hg-models-private.h"
 #include "hg-protocol.h"
 
 static JsonNode *
@@ -25,6 +27,8 @@ result_to_node (HgIngestResult *result)
 typedef struct {
   HgRequest *req;
   gboolean   batch;
+  guint      n_alerts;
+  gint64     started;   /* monotonic, µs */
 } PostAlerts;
 
 static void
@@ -43,6 +47,8 @@ alerts_ingested (GObject      *source,
       hg_request_fail (post->req, error);
       return;
     }
+  hg_metrics_observe_alerts (hg_request_get_metrics (post->req), post->n_alerts,
+                             (g_get_monotonic_time () - post->started) / (double) G_USEC_PER_SEC);
   if (!post->batch)
     {
       hg_request_respond_json (post->req, SOUP_STATUS_CREATED, result_to_node (results->pdata[0]));
@@ -122,14 +128,30 @@ check_ingest_limit (HgRequest  *req,
   return FALSE;
 }
 
+/* @started: when the handler got the request (monotonic µs). */
+static void
+ingest (HgRequest *req,
+        GPtrArray *alerts,
+        gboolean   batch,
+        gint64     started)
+{
+  g_autofree char *posted_by = hg_principal_actor (hg_request_get_principal (req));
+  PostAlerts *post = g_new0 (PostAlerts, 1);
+
+  post->req = req;
+  post->batch = batch;
+  post->n_alerts = alerts->len;
+  post->started = started;
+  hg_store_ingest_async (hg_request_get_store (req), alerts, posted_by, alerts_ingested, post);
+}
+
 void
 hg_api_post_alerts (HgRequest *req)
 {
+  gint64 started = g_get_monotonic_time ();
   GError *error = NULL;
   g_autoptr(JsonNode) body = hg_request_parse_body (req, FALSE, &error);
   g_autoptr(GPtrArray) alerts = NULL;
-  g_autofree char *posted_by = hg_principal_actor (hg_request_get_principal (req));
-  PostAlerts *post;
   gboolean batch;
 
   if (body == NULL || !(alerts = parse_alerts (body, &batch, &error)) ||
@@ -138,10 +160,71 @@ hg_api_post_alerts (HgRequest *req)
       hg_request_fail (req, error);
       return;
     }
-  post = g_new0 (PostAlerts, 1);
-  post->req = req;
-  post->batch = batch;
-  hg_store_ingest_async (hg_request_get_store (req), alerts, posted_by, alerts_ingested, post);
+  ingest (req, alerts, batch, started);
+}
+
+/* Alertmanager does not send again what was refused with a 4xx, and a
+ * monitoring rule's labels are typed by hand: an alarm is never dropped
+ * for a label that names no known type or patient. The type falls back to
+ * the default, the patient is left out (the labels keep both, for the
+ * people who read it), and the server log says so. */
+static gboolean
+soften_unknown_references (HgRequest  *req,
+                           GPtrArray  *alerts,
+                           GError    **error)
+{
+  HgStore *store = hg_request_get_store (req);
+
+  for (guint i = 0; i < alerts->len; i++)
+    {
+      HgAlert *alert = alerts->pdata[i];
+      GError *local_error = NULL;
+
+      if (!hg_store_exists (store, "alert_type", alert->alert_type, &local_error))
+        {
+          if (local_error != NULL)
+            {
+              g_propagate_error (error, local_error);
+              return FALSE;
+            }
+          g_message ("Alertmanager alert of unknown type %s taken as %s",
+                     alert->alert_type, HG_ALERTMANAGER_DEFAULT_TYPE);
+          g_free (alert->alert_type);
+          alert->alert_type = g_strdup (HG_ALERTMANAGER_DEFAULT_TYPE);
+        }
+      if (alert->patient_id != NULL &&
+          !hg_store_exists (store, "patient", alert->patient_id, &local_error))
+        {
+          if (local_error != NULL)
+            {
+              g_propagate_error (error, local_error);
+              return FALSE;
+            }
+          g_message ("Alertmanager alert for unknown patient %s taken without a patient",
+                     alert->patient_id);
+          g_clear_pointer (&alert->patient_id, g_free);
+        }
+    }
+  return TRUE;
+}
+
+/* POST /api/v1/integrations/alertmanager: a webhook receiver. */
+void
+hg_api_post_alertmanager (HgRequest *req)
+{
+  gint64 started = g_get_monotonic_time ();
+  GError *error = NULL;
+  g_autoptr(JsonNode) body = hg_request_parse_body (req, FALSE, &error);
+  g_autoptr(GPtrArray) alerts = NULL;
+
+  if (body == NULL || !(alerts = hg_alertmanager_parse (body, &error)) ||
+      !check_ingest_limit (req, alerts->len, &error) ||
+      !soften_unknown_references (req, alerts, &error))
+    {
+      hg_request_fail (req, error);
+      return;
+    }
+  ingest (req, alerts, TRUE, started);
 }
 
 void

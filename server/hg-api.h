@@ -10,6 +10,7 @@
 #include "hg-bucket.h"
 #include "hg-config.h"
 #include "hg-handover.h"
+#include "hg-metrics.h"
 #include "hg-ratelimit.h"
 #include "hg-stream.h"
 #include "hg-store.h"
@@ -55,8 +56,12 @@ HgRateLimit    *hg_request_get_login_limit (HgRequest   *req,
 /* Which throttled sign-ins were recorded in the audit trail lately. */
 HgRateLimit    *hg_request_get_throttle_notices (HgRequest *req);
 const char     *hg_request_get_client_address (HgRequest *req);
+/* A request header, or NULL. */
+const char     *hg_request_get_header     (HgRequest    *req,
+                                           const char   *name);
 /* The alert ceiling of the integration keys, one bucket per key id. */
 HgBuckets      *hg_request_get_ingest_limit (HgRequest   *req);
+HgMetrics      *hg_request_get_metrics    (HgRequest    *req);
 
 /* Each answers once and releases the request. */
 void            hg_request_respond_json   (HgRequest    *req,
@@ -66,6 +71,11 @@ void            hg_request_respond_error  (HgRequest    *req,
                                            const GError *error);
 void            hg_request_respond_empty  (HgRequest    *req,
                                            guint         status);
+/* Takes @body. */
+void            hg_request_respond_text   (HgRequest    *req,
+                                           guint         status,
+                                           const char   *content_type,
+                                           GString      *body);
 /* Hands the error to respond_error and frees it. */
 void            hg_request_fail           (HgRequest    *req,
                                            GError       *error);
@@ -81,10 +91,12 @@ void            hg_json_set_cursor        (JsonObject   *object,
 /* Handlers, one route each (hg-server.c holds the table). */
 void hg_api_health          (HgRequest *req);
 void hg_api_health_ready    (HgRequest *req);
+void hg_api_metrics         (HgRequest *req);
 void hg_api_login           (HgRequest *req);
 void hg_api_logout          (HgRequest *req);
 void hg_api_me              (HgRequest *req);
 void hg_api_post_alerts     (HgRequest *req);
+void hg_api_post_alertmanager (HgRequest *req);
 void hg_api_list_alerts     (HgRequest *req);
 void hg_api_get_alert       (HgRequest *req);
 void hg_api_alert_types     (HgRequest *req);
@@ -109,5 +121,7 @@ void hg_api_list_integrations      (HgRequest *req);
 void hg_api_create_integration     (HgRequest *req);
 void hg_api_revoke_integration     (HgRequest *req);
 void hg_api_list_audit             (HgRequest *req);
+void hg_api_post_vitals            (HgRequest *req);
+void hg_api_list_vitals            (HgRequest *req);
 
 G_END_DECLS

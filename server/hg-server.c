@@ -26,8 +26,8 @@
 typedef enum {
   AUTH_NONE,
   AUTH_STAFF,
-  /* Also open to integration keys: alerts, and later vitals and the
-   * Alertmanager webhook. A key gets 403 on every other route. */
+  /* Also open to integration keys: alerts, vitals and the Alertmanager
+   * webhook. A key gets 403 on every other route. */
   AUTH_STAFF_OR_KEY,
 } RouteAuth;
 
@@ -42,6 +42,8 @@ typedef struct {
 static const Route routes[] = {
   { "GET",  "/health", hg_api_health, AUTH_NONE },
   { "GET",  "/health/ready", hg_api_health_ready, AUTH_NONE },
+  /* Open, or behind its own metrics_token: Prometheus has no account. */
+  { "GET",  "/metrics", hg_api_metrics, AUTH_NONE },
   { "POST", "/api/v1/auth/login", hg_api_login, AUTH_NONE },
   { "POST", "/api/v1/auth/logout", hg_api_logout, AUTH_STAFF },
   { "GET",  "/api/v1/me", hg_api_me, AUTH_STAFF },
@@ -49,6 +51,8 @@ static const Route routes[] = {
   { "GET",  "/api/v1/alerts", hg_api_list_alerts, AUTH_STAFF },
   { "GET",  "/api/v1/alerts/{}", hg_api_get_alert, AUTH_STAFF },
   { "GET",  "/api/v1/alert-types", hg_api_alert_types, AUTH_STAFF },
+  { "POST", "/api/v1/vitals", hg_api_post_vitals, AUTH_STAFF_OR_KEY },
+  { "GET",  "/api/v1/patients/{}/vitals", hg_api_list_vitals, AUTH_STAFF },
   { "GET",  "/api/v1/incidents", hg_api_list_incidents, AUTH_STAFF },
   { "GET",  "/api/v1/incidents/stats", hg_api_incident_stats, AUTH_STAFF },
   { "GET",  "/api/v1/incidents/{}", hg_api_get_incident, AUTH_STAFF },
@@ -63,6 +67,7 @@ static const Route routes[] = {
   { "GET",  "/api/v1/schedules", hg_api_list_schedules, AUTH_STAFF },
   { "POST", "/api/v1/schedules", hg_api_add_schedule, AUTH_STAFF },
   { "DELETE", "/api/v1/schedules/{}", hg_api_delete_schedule, AUTH_STAFF },
+  { "POST", "/api/v1/integrations/alertmanager", hg_api_post_alertmanager, AUTH_STAFF_OR_KEY },
   { "GET",  "/api/v1/integrations", hg_api_list_integrations, AUTH_STAFF },
   { "POST", "/api/v1/integrations", hg_api_create_integration, AUTH_STAFF },
   { "DELETE", "/api/v1/integrations/{}", hg_api_revoke_integration, AUTH_STAFF },
@@ -102,6 +107,7 @@ struct _HgServer {
   HgSessions     *sessions;
   HgBuckets      *ingest_limit;       /* alerts per integration key */
   HgRateLimit    *throttle_notices;   /* audit rows for throttled sign-ins */
+  HgMetrics      *metrics;
 };
 
 G_DEFINE_FINAL_TYPE (HgServer, hg_server, G_TYPE_OBJECT)
@@ -162,6 +168,21 @@ hg_request_respond_json (HgRequest *req,
   json_node_unref (node);
   soup_server_message_set_status (req->msg, status, status == 429 ? "Too Many Requests" : NULL);
   soup_server_message_set_response (req->msg, "application/json", SOUP_MEMORY_TAKE, body, len);
+  finish_answer (req);
+}
+
+void
+hg_request_respond_text (HgRequest  *req,
+                         guint       status,
+                         const char *content_type,
+                         GString    *body)
+{
+  gsize len = body->len;
+
+  g_return_if_fail (!req->answered);
+  soup_server_message_set_status (req->msg, status, NULL);
+  soup_server_message_set_response (req->msg, content_type, SOUP_MEMORY_TAKE,
+                                    g_string_free (body, FALSE), len);
   finish_answer (req);
 }
 
@@ -241,6 +262,19 @@ HgBuckets *
 hg_request_get_ingest_limit (HgRequest *req)
 {
   return req->server->ingest_limit;
+}
+
+const char *
+hg_request_get_header (HgRequest  *req,
+                       const char *name)
+{
+  return soup_message_headers_get_one (soup_server_message_get_request_headers (req->msg), name);
+}
+
+HgMetrics *
+hg_request_get_metrics (HgRequest *req)
+{
+  return req->server->metrics;
 }
 
 const char *
@@ -485,7 +519,7 @@ authenticate (HgRequest *req,
   if (req->principal.kind != HG_PRINCIPAL_STAFF && req->route->auth != AUTH_STAFF_OR_KEY)
     {
       hg_set_error (error, HG_ERROR_FORBIDDEN, "key_not_allowed", NULL,
-                    "an integration key may only post alerts");
+                    "an integration key may only post alerts and vitals");
       return FALSE;
     }
   return TRUE;
@@ -567,6 +601,7 @@ handle_request (SoupServer        *soup,
       respond_plain_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", "no such path");
       return;
     }
+  g_object_set_data (G_OBJECT (msg), "hg-route", (gpointer) hg_metrics_route_label (req->route->pattern));
   req->server = g_object_ref (self);
   req->msg = g_object_ref (msg);
   req->query = query ? g_hash_table_ref (query) : NULL;
@@ -599,7 +634,8 @@ authenticate_upgrade (HgServer          *self,
           return;
         }
       free_principal (principal);
-      respond_plain_error (msg, SOUP_STATUS_FORBIDDEN, "key_not_allowed", "an integration key may only post alerts");
+      respond_plain_error (msg, SOUP_STATUS_FORBIDDEN, "key_not_allowed",
+                           "an integration key may only post alerts and vitals");
       return;
     }
   if (token == NULL)
@@ -718,6 +754,42 @@ early_handler (SoupServer        *soup,
     }
 }
 
+/* --- Request metrics ------------------------------------------------ */
+
+static void
+request_started (SoupServer        *soup,
+                 SoupServerMessage *msg,
+                 gpointer           user_data)
+{
+  gint64 *started = g_new (gint64, 1);
+
+  *started = g_get_monotonic_time ();
+  g_object_set_data_full (G_OBJECT (msg), "hg-started", started, g_free);
+}
+
+/* Every answer counts, the early refusals and unknown paths too
+ * ("unmatched"), and the stream's upgrade. */
+static void
+request_finished (SoupServer        *soup,
+                  SoupServerMessage *msg,
+                  gpointer           user_data)
+{
+  HgServer *self = user_data;
+  gint64 *started = g_object_get_data (G_OBJECT (msg), "hg-started");
+  const char *route = g_object_get_data (G_OBJECT (msg), "hg-route");
+  GUri *uri = soup_server_message_get_uri (msg);
+
+  if (started == NULL || self->metrics == NULL)
+    return;
+  if (route == NULL)
+    route = uri != NULL && g_strcmp0 (g_uri_get_path (uri), HG_STREAM_PATH) == 0
+            ? HG_STREAM_PATH : HG_METRICS_ROUTE_UNMATCHED;
+  hg_metrics_observe_request (self->metrics, soup_server_message_get_method (msg), route,
+                              soup_server_message_get_status (msg),
+                              (g_get_monotonic_time () - *started) / (double) G_USEC_PER_SEC);
+  g_object_set_data (G_OBJECT (msg), "hg-started", NULL);
+}
+
 /* --- Life ------------------------------------------------------------- */
 
 HgServer *
@@ -736,6 +808,14 @@ hg_server_new (const HgConfig *config,
   self->failures_by_address = hg_rate_limit_new (config->login_failures_per_address,
                                                  (gint64) config->login_failure_window * 1000);
   self->ingest_limit = hg_buckets_new (config->ingest_rate_limit);
+  {
+    const char *patterns[G_N_ELEMENTS (routes) + 1];
+
+    for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+      patterns[i] = routes[i].pattern;
+    patterns[G_N_ELEMENTS (routes)] = HG_STREAM_PATH;
+    self->metrics = hg_metrics_new (patterns, G_N_ELEMENTS (patterns));
+  }
   return self;
 }
 
@@ -770,6 +850,8 @@ hg_server_start (HgServer  *self,
 
   self->soup = soup_server_new ("server-header", "healthguard/" PACKAGE_VERSION " ", NULL);
   soup_server_add_early_handler (self->soup, NULL, early_handler, self, NULL);
+  g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started), self);
+  g_signal_connect (self->soup, "request-finished", G_CALLBACK (request_finished), self);
   soup_server_add_handler (self->soup, NULL, handle_request, self, NULL);
   self->stream = hg_stream_new (self->store, self->config->ping_interval, self->config->drop_after);
   hg_stream_attach (self->stream, self->soup);
@@ -831,6 +913,7 @@ hg_server_dispose (GObject *object)
   g_clear_pointer (&self->failures_by_address, hg_rate_limit_free);
   g_clear_pointer (&self->ingest_limit, hg_buckets_free);
   g_clear_pointer (&self->throttle_notices, hg_rate_limit_free);
+  g_clear_pointer (&self->metrics, hg_metrics_free);
   G_OBJECT_CLASS (hg_server_parent_class)->dispose (object);
 }
 

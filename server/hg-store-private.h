@@ -118,6 +118,18 @@ gboolean      hg_store_hand_over_from  (HgDb        *db,
                                         gint64       now,
                                         GError     **error);
 
+/* Ingests one alert inside the running job, exactly as POST /alerts does
+ * (defaults, correlation, incident, assignment, events), so that a job
+ * that raises an alert of its own stores it with its other rows. NULL
+ * with @error set; the job must then fail. */
+HgIngestResult *hg_store_ingest_one    (HgStore     *self,
+                                        HgDb        *db,
+                                        gint64       now,
+                                        HgAlert     *alert,
+                                        const char  *posted_by,
+                                        GError     **error);
+void          hg_ingest_result_free    (gpointer     data);
+
 /* Records the escalation policies in the audit trail when they differ
  * from the last recorded ones; in a transaction of its own, before the
  * writer thread runs. */

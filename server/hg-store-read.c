@@ -814,3 +814,29 @@ hg_store_incident_stats (HgStore         *self,
          duration_stats (self->reader, "SELECT resolved_at - created_at FROM incidents"
                          " WHERE resolved_at >= ?", since, &out->mttr, error);
 }
+
+/* Whether a row with this key exists: @what is "patient" or "alert_type". */
+gboolean
+hg_store_exists (HgStore     *self,
+                 const char  *what,
+                 const char  *key,
+                 GError     **error)
+{
+  const char *sql = g_str_equal (what, "patient") ? "SELECT 1 FROM patients WHERE id = ?"
+                                                  : "SELECT 1 FROM alert_types WHERE code = ?";
+  sqlite3_stmt *stmt = hg_db_prepare (self->reader, sql, error);
+  int rc;
+
+  g_return_val_if_fail (g_str_equal (what, "patient") || g_str_equal (what, "alert_type"), FALSE);
+  if (stmt == NULL)
+    return FALSE;
+  hg_bind_text (stmt, 1, key);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      hg_db_set_error (self->reader, error, "looking a key up");
+      return FALSE;
+    }
+  return rc == SQLITE_ROW;
+}

@@ -20,8 +20,8 @@ typedef struct {
   GPtrArray *results;     /* HgIngestResult* */
 } IngestJob;
 
-static void
-ingest_result_free (gpointer data)
+void
+hg_ingest_result_free (gpointer data)
 {
   HgIngestResult *result = data;
 
@@ -260,13 +260,13 @@ insert_alert (HgDb        *db,
   return TRUE;
 }
 
-static HgIngestResult *
-ingest_one (HgStore     *self,
-            HgDb        *db,
-            gint64       now,
-            HgAlert     *alert,
-            const char  *posted_by,
-            GError     **error)
+HgIngestResult *
+hg_store_ingest_one (HgStore     *self,
+                     HgDb        *db,
+                     gint64       now,
+                     HgAlert     *alert,
+                     const char  *posted_by,
+                     GError     **error)
 {
   g_autoptr(HgAlertType) type = hg_store_load_alert_type (db, alert->alert_type, error);
   g_autoptr(HgPatient) patient = NULL;
@@ -301,7 +301,7 @@ ingest_one (HgStore     *self,
   return result;
 
 fail:
-  ingest_result_free (result);
+  hg_ingest_result_free (result);
   return NULL;
 }
 
@@ -316,8 +316,8 @@ ingest_job (HgStore  *self,
 
   for (guint i = 0; i < job->alerts->len; i++)
     {
-      HgIngestResult *result = ingest_one (self, db, now, g_ptr_array_index (job->alerts, i),
-                                           job->posted_by, error);
+      HgIngestResult *result = hg_store_ingest_one (self, db, now, g_ptr_array_index (job->alerts, i),
+                                                    job->posted_by, error);
 
       if (result == NULL)
         {
@@ -346,7 +346,7 @@ hg_store_ingest_async (HgStore             *self,
   g_return_if_fail (HG_IS_STORE (self));
   job->alerts = g_ptr_array_ref (alerts);
   job->posted_by = g_strdup (posted_by);
-  job->results = g_ptr_array_new_with_free_func (ingest_result_free);
+  job->results = g_ptr_array_new_with_free_func (hg_ingest_result_free);
   hg_store_queue_job (self, ingest_job, job, ingest_job_free, hg_store_ingest_async,
                       callback, user_data);
 }

@@ -16,6 +16,7 @@
 #include <gio/gio.h>
 #include "hg-config.h"
 #include "hg-models.h"
+#include "hg-news2.h"
 
 G_BEGIN_DECLS
 
@@ -140,6 +141,28 @@ typedef struct {
 gboolean    hg_store_incident_stats    (HgStore                *self,
                                         gint64                  window_ms,
                                         HgIncidentStats        *out,
+                                        GError                **error);
+
+/* One row of what a scrape reads (see hg-store-metrics.c): trigger-kept
+ * counters, gauges and histogram buckets ("mtta_bucket", severity, le in
+ * ms as text), the alert types ("alert_type", code, severity) and staff on
+ * duty by role ("staff_on_duty", role). */
+typedef struct {
+  char   *name;
+  char   *label1;
+  char   *label2;
+  gint64  value;
+} HgMetricRow;
+
+/* Whether a patient (@what "patient") or an alert type ("alert_type")
+ * with this id exists; FALSE with @error unset when it does not. */
+gboolean    hg_store_exists            (HgStore                *self,
+                                        const char             *what,
+                                        const char             *key,
+                                        GError                **error);
+
+/* A few hundred rows whatever the size of the history. */
+GPtrArray  *hg_store_read_metrics      (HgStore                *self,
                                         GError                **error);
 
 /* --- Writes (asynchronous, group-committed) --- */
@@ -502,6 +525,42 @@ void        hg_store_run_deadlines_async (HgStore              *self,
 gboolean    hg_store_run_deadlines_finish (HgStore             *self,
                                         GAsyncResult           *result,
                                         guint                  *out_ran,
+                                        GError                **error);
+
+/* --- Vital signs (hg-store-vitals.c) --- */
+
+/* What recording one set of vitals did. */
+typedef struct {
+  HgObservation  *observation;   /* as stored: id, times, NEWS2, alert_id */
+  HgIngestResult *alert;         /* the NEWS2 alert it raised; NULL: none */
+} HgVitalsResult;
+
+void        hg_vitals_result_free      (HgVitalsResult         *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HgVitalsResult, hg_vitals_result_free)
+
+/* Scores @observation (NEWS2) and stores it as @recorded_by. A score that
+ * calls for a response (see hg_news2_is_urgent ()) raises a high
+ * NEWS2_URGENT alert, or at 7 and above a critical NEWS2_EMERGENCY one,
+ * through the same ingestion as POST /alerts and in the same transaction:
+ * both are stored or neither. An unknown patient is
+ * HG_ERROR_UNKNOWN_REFERENCE "unknown_patient". */
+void        hg_store_record_vitals_async (HgStore              *self,
+                                        const HgObservation    *observation,
+                                        const char             *recorded_by,
+                                        GAsyncReadyCallback     callback,
+                                        gpointer                user_data);
+HgVitalsResult *hg_store_record_vitals_finish (HgStore         *self,
+                                        GAsyncResult           *result,
+                                        GError                **error);
+/* A patient's observations (HgObservation*), newest first: by observed_at,
+ * then by id. @before_id is the last observation of the previous page (0:
+ * from the top); @out_next_before the one to continue after, or 0 at the
+ * end. An unknown patient is HG_ERROR_NOT_FOUND. */
+GPtrArray  *hg_store_list_vitals       (HgStore                *self,
+                                        const char             *patient_id,
+                                        gint64                  before_id,
+                                        guint                   limit,
+                                        gint64                 *out_next_before,
                                         GError                **error);
 
 G_END_DECLS

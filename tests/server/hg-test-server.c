@@ -368,6 +368,11 @@ hg_test_request_full (HgTestServer        *ts,
   data = g_bytes_get_data (answer, &len);
   if (len == 0)
     return NULL;
+  /* Only JSON is parsed (GET /metrics answers text); every JSON answer
+   * must say it is. */
+  if (g_strcmp0 (soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL),
+                 "application/json") != 0)
+    return NULL;
   json_parser_load_from_data (parser, data, len, &error);
   g_assert_no_error (error);
   return json_parser_steal_root (parser);
@@ -394,6 +399,11 @@ hg_test_send_message (HgTestServer *ts,
   g_assert_no_error (error);
   data = g_bytes_get_data (answer, &len);
   if (len == 0)
+    return NULL;
+  /* Only JSON is parsed (GET /metrics answers text); every JSON answer
+   * must say it is. */
+  if (g_strcmp0 (soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL),
+                 "application/json") != 0)
     return NULL;
   json_parser_load_from_data (parser, data, len, &error);
   g_assert_no_error (error);

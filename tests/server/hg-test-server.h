@@ -39,7 +39,8 @@ void          hg_test_server_close_store (HgTestServer     *ts);
 
 /* Sends a request; @body may be NULL (no body) and is sent as
  * application/json unless @content_type says otherwise. Returns the parsed
- * JSON answer (NULL for an empty one) and the status in @out_status. */
+ * JSON answer (NULL for an empty one or one that is not application/json)
+ * and the status in @out_status. */
 JsonNode     *hg_test_request_full      (HgTestServer      *ts,
                                          const char        *method,
                                          const char        *path,

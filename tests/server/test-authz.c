@@ -47,6 +47,8 @@ typedef struct {
 static const Row rows[] = {
   { "GET", "/health", "/health", NULL, OPEN },
   { "GET", "/health/ready", "/health/ready", NULL, OPEN },
+  /* Open when no metrics_token is set (test-metrics.c covers the token). */
+  { "GET", "/metrics", "/metrics", NULL, OPEN },
   /* A wrong password is 401 whatever token comes with it. */
   { "POST", "/api/v1/auth/login", "/api/v1/auth/login", "{login-body}",
     { 401, 401, 401, 401, 401, 401, 401, 401, 401 } },
@@ -57,6 +59,12 @@ static const Row rows[] = {
   { "GET", "/api/v1/alerts", "/api/v1/alerts", NULL, ANYONE_READS },
   { "GET", "/api/v1/alerts/{}", "/api/v1/alerts/{alert}", NULL, ANYONE_READS },
   { "GET", "/api/v1/alert-types", "/api/v1/alert-types", NULL, ANYONE_READS },
+  /* Keys may post vitals too (a score of 0: no alert), but not read them. */
+  { "POST", "/api/v1/vitals", "/api/v1/vitals",
+    "{\"patient_id\": \"P005\", \"respiration_rate\": 16, \"spo2\": 97, \"on_oxygen\": false,"
+    " \"systolic_bp\": 120, \"pulse\": 70, \"consciousness\": \"alert\", \"temperature\": 37.0}",
+    { 401, 201, 201, 201, 201, 201, 201, 401, 401 } },
+  { "GET", "/api/v1/patients/{}/vitals", "/api/v1/patients/P005/vitals", NULL, ANYONE_READS },
   { "GET", "/api/v1/incidents", "/api/v1/incidents", NULL, ANYONE_READS },
   { "GET", "/api/v1/incidents/stats", "/api/v1/incidents/stats", NULL, ANYONE_READS },
   { "GET", "/api/v1/incidents/{}", "/api/v1/incidents/{incident}", NULL, ANYONE_READS },
@@ -76,6 +84,11 @@ static const Row rows[] = {
     { 401, 403, 201, 403, 403, 201, 403, 401, 401 } },
   { "DELETE", "/api/v1/schedules/{}", "/api/v1/schedules/{shift}", NULL,
     { 401, 403, 204, 403, 403, 204, 403, 401, 401 } },
+  /* Alertmanager posts with a key; staff may post alerts anyway. */
+  { "POST", "/api/v1/integrations/alertmanager", "/api/v1/integrations/alertmanager",
+    "{\"version\": \"4\", \"alerts\": [{\"status\": \"firing\", \"fingerprint\": \"authz0001\","
+    " \"labels\": {\"alertname\": \"PumpDown\", \"room\": \"12\"}}]}",
+    { 401, 201, 201, 201, 201, 201, 201, 401, 401 } },
   { "GET", "/api/v1/integrations", "/api/v1/integrations", NULL, ADMIN_ONLY (200) },
   { "POST", "/api/v1/integrations", "/api/v1/integrations", "{integration-body}", ADMIN_ONLY (201) },
   { "DELETE", "/api/v1/integrations/{}", "/api/v1/integrations/{integration}", NULL, ADMIN_ONLY (204) },

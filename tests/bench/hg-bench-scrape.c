@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Scrape-cost benchmark: GET /metrics on a real healthguard-server whose
+ * database holds a small history, then a large one, with the same number
+ * of scrapes each; a scrape must cost the same whatever the history.
+ *
+ *   hg-bench-scrape --server PATH [--small 100] [--large 1000000] [--scrapes 500]
+ *
+ * For each size: the demo hospital, then that many incidents written
+ * straight into the database (through the same triggers the server's
+ * writes go through), then the server restarted on it and scraped. Prints
+ * the time to fill, the scrape's size and its latency (mean, p50, p90, p99,
+ * max) as the client sees it and as the server measures itself. Exits 1
+ * when a scrape fails or healthguard_incidents does not add up to the
+ * incidents in the database; the figures are for people to read. */
+#define G_LOG_DOMAIN "HealthGuard-Bench"
+
+#include "config.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <gio/gio.h>
+#include <libsoup/soup.h>
+#include <sqlite3.h>
+
+static char *opt_server;
+static int opt_small = 100;
+static int opt_large = 1000000;
+static int opt_scrapes = 500;
+
+static const GOptionEntry entries[] = {
+  { "server", 0, 0, G_OPTION_ARG_FILENAME, &opt_server, "healthguard-server to start", "PATH" },
+  { "small", 0, 0, G_OPTION_ARG_INT, &opt_small, "Incidents in the small history (default 100)", "N" },
+  { "large", 0, 0, G_OPTION_ARG_INT, &opt_large, "Incidents in the large history (default 1000000)", "N" },
+  { "scrapes", 0, 0, G_OPTION_ARG_INT, &opt_scrapes, "Scrapes per size (default 500)", "N" },
+  { NULL }
+};
+
+typedef struct {
+  GSubprocess *process;
+  char        *base;
+} Server;
+
+static gboolean
+server_start (Server      *server,
+              const char  *db,
+              GError     **error)
+{
+  g_autoptr(GDataInputStream) lines = NULL;
+  char *line;
+
+  server->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_PIPE, error, opt_server, "--demo",
+                                      "--database", db, "--listen", "127.0.0.1:0", NULL);
+  if (server->process == NULL)
+    return FALSE;
+  lines = g_data_input_stream_new (g_subprocess_get_stderr_pipe (server->process));
+  while ((line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, error)) != NULL)
+    {
+      const char *at = strstr (line, "Listening on http://");
+
+      if (at != NULL)
+        server->base = g_strndup (at + strlen ("Listening on "), strlen (at + strlen ("Listening on ")) - 1);
+      g_free (line);
+      if (server->base != NULL)
+        break;
+    }
+  if (server->base == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the server did not start");
+      return FALSE;
+    }
+  /* The log is quiet from here on (no request is logged at this level);
+   * the pipe's buffer holds what little comes. */
+  return TRUE;
+}
+
+static void
+server_stop (Server *server)
+{
+  if (server->process != NULL)
+    {
+      g_subprocess_send_signal (server->process, SIGTERM);
+      g_subprocess_wait (server->process, NULL, NULL);
+    }
+  g_clear_object (&server->process);
+  g_clear_pointer (&server->base, g_free);
+}
+
+/* @n incidents of the last 30 days: most resolved, some still open,
+ * acknowledged and resolved at plausible times, written in one
+ * transaction. */
+static gboolean
+fill (const char  *db_path,
+      int          n,
+      GError     **error)
+{
+  sqlite3 *db = NULL;
+  char *message = NULL;
+  g_autofree char *sql = g_strdup_printf (
+    "BEGIN;"
+    "WITH RECURSIVE seq (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < %d),"
+    " t (code, severity, role, k) AS (SELECT code, severity, required_role,"
+    "   row_number () OVER (ORDER BY code) - 1 FROM alert_types),"
+    " picked AS (SELECT i, i %% (SELECT count(*) FROM alert_types) AS k,"
+    "   %" G_GINT64_FORMAT " - (%d - i) * 2000 AS created FROM seq)"
+    " INSERT INTO incidents (status, severity, title, alert_type, patient_id, ward, room, required_role,"
+    "   dedup_key, created_at, acknowledged_at, resolved_at)"
+    " SELECT CASE WHEN i %% 50 = 0 THEN 'open' WHEN i %% 50 = 1 THEN 'acknowledged' ELSE 'resolved' END,"
+    "   t.severity, 'history ' || i, t.code, 'P00' || (1 + i %% 8), 'Ward ' || (i %% 12), 'Room ' || (i %% 40),"
+    "   t.role, 'bench:' || i, created,"
+    "   CASE WHEN i %% 50 = 0 THEN NULL ELSE created + 1000 * (5 + i %% 600) END,"
+    "   CASE WHEN i %% 50 IN (0, 1) THEN NULL ELSE created + 1000 * (300 + i %% 3000) END"
+    " FROM picked JOIN t ON t.k = picked.k;"
+    "COMMIT;",
+    n, g_get_real_time () / 1000, n);
+
+  if (sqlite3_open (db_path, &db) != SQLITE_OK ||
+      sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "filling the database: %s",
+                   message ? message : sqlite3_errmsg (db));
+      sqlite3_free (message);
+      sqlite3_close (db);
+      return FALSE;
+    }
+  sqlite3_close (db);
+  return TRUE;
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static double
+quantile (GArray *sorted,
+          double  q)
+{
+  guint index = (guint) (q * (sorted->len - 1) + 0.5);
+
+  return g_array_index (sorted, double, MIN (index, sorted->len - 1));
+}
+
+/* The sum of a metric's samples whose line starts with @prefix. */
+static double
+sum_samples (const char *text,
+             const char *prefix)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  double sum = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (lines[i], prefix))
+        sum += g_ascii_strtod (strrchr (lines[i], ' ') + 1, NULL);
+    }
+  return sum;
+}
+
+static gboolean
+bench_size (int      n,
+            GError **error)
+{
+  g_autofree char *dir = g_dir_make_tmp ("hg-bench-scrape-XXXXXX", error);
+  g_autofree char *db = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree char *last = NULL;
+  Server server = { NULL, NULL };
+  gint64 start;
+  double fill_seconds, total = 0, server_sum, server_count, incidents;
+  gsize size = 0;
+
+  if (dir == NULL)
+    return FALSE;
+  db = g_build_filename (dir, "bench.db", NULL);
+  /* The schema and the demo hospital, then the history behind its back. */
+  if (!server_start (&server, db, error))
+    return FALSE;
+  server_stop (&server);
+  start = g_get_monotonic_time ();
+  if (!fill (db, n, error))
+    return FALSE;
+  fill_seconds = (g_get_monotonic_time () - start) / 1e6;
+  if (!server_start (&server, db, error))
+    return FALSE;
+
+  url = g_strconcat (server.base, "/metrics", NULL);
+  for (int i = -20; i < opt_scrapes; i++)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+      g_autoptr(GBytes) body = NULL;
+      double seconds;
+
+      start = g_get_monotonic_time ();
+      body = soup_session_send_and_read (session, msg, NULL, error);
+      seconds = (g_get_monotonic_time () - start) / 1e6;
+      if (body == NULL)
+        {
+          server_stop (&server);
+          return FALSE;
+        }
+      if (soup_message_get_status (msg) != 200)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "GET /metrics answered %u",
+                       soup_message_get_status (msg));
+          server_stop (&server);
+          return FALSE;
+        }
+      /* The first 20 warm the caches and are not counted. */
+      if (i < 0)
+        continue;
+      g_array_append_val (times, seconds);
+      total += seconds;
+      size = g_bytes_get_size (body);
+      g_free (last);
+      last = g_strndup (g_bytes_get_data (body, NULL), size);
+    }
+  server_stop (&server);
+
+  incidents = sum_samples (last, "healthguard_incidents{");
+  server_sum = sum_samples (last, "healthguard_http_request_duration_seconds_sum{route=\"/metrics\"}");
+  server_count = sum_samples (last, "healthguard_http_request_duration_seconds_count{route=\"/metrics\"}");
+  g_array_sort (times, compare_doubles);
+  g_print ("%9d incidents: filled in %.1f s; %d scrapes of %" G_GSIZE_FORMAT " bytes: "
+           "mean %.3f ms, p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, max %.3f ms; "
+           "server-side mean %.3f ms\n",
+           n, fill_seconds, opt_scrapes, size, 1e3 * total / times->len, 1e3 * quantile (times, 0.5),
+           1e3 * quantile (times, 0.9), 1e3 * quantile (times, 0.99), 1e3 * quantile (times, 1),
+           server_count > 0 ? 1e3 * server_sum / server_count : 0);
+
+  {
+    g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (db, "-shm", NULL);
+
+    g_unlink (db);
+    g_unlink (wal);
+    g_unlink (shm);
+    g_rmdir (dir);
+  }
+  if (incidents != n)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "healthguard_incidents adds up to %.0f, the database holds %d", incidents, n);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = g_option_context_new ("- what a /metrics scrape costs as history grows");
+  g_autoptr(GError) error = NULL;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || opt_server == NULL ||
+      opt_small < 1 || opt_large < 1 || opt_scrapes < 1)
+    {
+      g_printerr ("%s\n", error ? error->message : "usage: hg-bench-scrape --server PATH [--small N] [--large N]");
+      return 2;
+    }
+  if (!bench_size (opt_small, &error) || !bench_size (opt_large, &error))
+    {
+      g_printerr ("hg-bench-scrape: %s\n", error->message);
+      return 1;
+    }
+  return 0;
+}
