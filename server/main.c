@@ -11,6 +11,7 @@
 #include <glib-unix.h>
 
 #include "hg-audit-verify.h"
+#include "hg-backup.h"
 #include "hg-config.h"
 #include "hg-create-admin.h"
 #include "hg-listener.h"
@@ -28,6 +29,7 @@ static gboolean opt_demo;
 static char *opt_create_admin;
 static gboolean opt_version;
 static gboolean opt_verify_audit;
+static char *opt_backup;
 
 static const GOptionEntry entries[] = {
   { "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config, "Read the configuration from FILE", "FILE" },
@@ -42,6 +44,8 @@ static const GOptionEntry entries[] = {
     "Create the admin account ID, or set its password, from the first line of standard input, and exit", "ID" },
   { "verify-audit", 0, 0, G_OPTION_ARG_NONE, &opt_verify_audit,
     "Check the audit trail's hash chain and exit (0: intact, 1: broken)", NULL },
+  { "backup", 0, 0, G_OPTION_ARG_FILENAME, &opt_backup,
+    "Copy the database to PATH, also while the server runs, check the copy and exit", "PATH" },
   { NULL }
 };
 
@@ -197,6 +201,8 @@ main (int   argc,
   config = load_config (&error);
   if (config != NULL && opt_verify_audit)
     return verify_audit (config);
+  if (config != NULL && opt_backup != NULL)
+    return hg_backup_run (config, opt_backup);
   if (config != NULL && opt_create_admin != NULL)
     return hg_create_admin_run (config, opt_create_admin, STDIN_FILENO);
   /* A transport that cannot be served is a configuration error: say so
