@@ -138,9 +138,9 @@ test_prometheus_scrapes (void)
   double value = -1;
 
   /* Three incidents before Prometheus looks. */
-  hg_test_post_alert (ts, nurse, "{\"type\": \"CALL_BUTTON\", \"patient_id\": \"P002\"}");
-  hg_test_post_alert (ts, nurse, "{\"type\": \"PATIENT_FALL\", \"patient_id\": \"P003\"}");
-  hg_test_post_alert (ts, nurse, "{\"type\": \"SEIZURE\", \"patient_id\": \"P004\"}");
+  json_node_unref (hg_test_post_alert (ts, nurse, "{\"type\": \"CALL_BUTTON\", \"patient_id\": \"P002\"}"));
+  json_node_unref (hg_test_post_alert (ts, nurse, "{\"type\": \"PATIENT_FALL\", \"patient_id\": \"P003\"}"));
+  json_node_unref (hg_test_post_alert (ts, nurse, "{\"type\": \"SEIZURE\", \"patient_id\": \"P004\"}"));
 
   /* The shipped file, pointed at the test server and scraping every
    * second instead of 15 (so the test takes seconds). */
@@ -289,7 +289,7 @@ test_dashboards_match_live_scrape (void)
    * and a resolution (MTTA, MTTR), a stream would need a client: the gauge
    * is there at 0. */
   incident = hg_test_post_alert (ts, nurse, "{\"type\": \"CALL_BUTTON\", \"patient_id\": \"P002\"}");
-  hg_test_post_alert (ts, nurse, "{\"type\": \"CALL_BUTTON\", \"patient_id\": \"P002\"}");
+  json_node_unref (hg_test_post_alert (ts, nurse, "{\"type\": \"CALL_BUTTON\", \"patient_id\": \"P002\"}"));
   id = hg_test_json_int (incident, "incident.id");
   {
     g_autofree char *sql = g_strdup_printf ("SELECT assignee_id FROM incidents WHERE id = %" G_GINT64_FORMAT, id);
