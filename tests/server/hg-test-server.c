@@ -324,6 +324,32 @@ hg_test_server_stop (HgTestServer *ts)
   g_free (ts);
 }
 
+/* The server thread ends and a new one serves the same database on the
+ * same port, as when the real server restarts; sessions survive. */
+void
+hg_test_server_restart (HgTestServer *ts)
+{
+  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", ts->port);
+  g_autoptr(GError) error = NULL;
+
+  soup_session_abort (ts->session);
+  g_main_context_invoke (ts->context, quit_loop, ts->loop);
+  g_thread_join (ts->thread);
+  g_main_loop_unref (ts->loop);
+  g_main_context_unref (ts->context);
+
+  hg_config_set_listen (ts->config, listen, &error);
+  g_assert_no_error (error);
+  ts->started = FALSE;
+  ts->context = g_main_context_new ();
+  ts->loop = g_main_loop_new (ts->context, FALSE);
+  ts->thread = g_thread_new ("hg-test-server", server_thread, ts);
+  g_mutex_lock (&ts->lock);
+  while (!ts->started)
+    g_cond_wait (&ts->ready, &ts->lock);
+  g_mutex_unlock (&ts->lock);
+}
+
 const char *
 hg_test_server_db_path (HgTestServer *ts)
 {

@@ -34,6 +34,8 @@ HgTestServer *hg_test_server_start_full (HgTestPrepareFunc   prepare,
                                          gpointer            configure_data);
 void          hg_test_server_stop       (HgTestServer      *ts);
 const char   *hg_test_server_db_path    (HgTestServer      *ts);
+/* Stops the server and starts it again on the same port and database. */
+void          hg_test_server_restart    (HgTestServer      *ts);
 /* Stops the store but keeps serving, as after a disk failure. */
 void          hg_test_server_close_store (HgTestServer     *ts);
 

@@ -1,0 +1,379 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "hg-client-private.h"
+#include "hg-error.h"
+#include "hg-incident-list.h"
+#include "hg-json.h"
+
+#define ACTIVE_STATUSES "open,assigned,acknowledged,in_progress"
+#define PAGE_LIMIT      500
+
+/* --- HTTP requests ------------------------------------------------------ */
+
+static HgErrorCode
+code_for_status (guint status)
+{
+  switch (status)
+    {
+    case 400: return HG_ERROR_INVALID;
+    case 401: return HG_ERROR_UNAUTHENTICATED;
+    case 403: return HG_ERROR_FORBIDDEN;
+    case 404: case 405: return HG_ERROR_NOT_FOUND;
+    case 409: return HG_ERROR_CONFLICT;
+    case 413: return HG_ERROR_TOO_LARGE;
+    case 415: return HG_ERROR_UNSUPPORTED_MEDIA;
+    case 422: return HG_ERROR_UNKNOWN_REFERENCE;
+    case 429: return HG_ERROR_RATE_LIMITED;
+    case 503: return HG_ERROR_UNAVAILABLE;
+    default: return HG_ERROR_INTERNAL;
+    }
+}
+
+const char *
+hg_client_member_string (JsonObject *object,
+                         const char *name)
+{
+  JsonNode *member = object ? json_object_get_member (object, name) : NULL;
+
+  if (member == NULL || json_node_get_value_type (member) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (member);
+}
+
+JsonObject *
+hg_client_member_object (JsonNode   *node,
+                         const char *name)
+{
+  JsonNode *member;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  member = json_object_get_member (json_node_get_object (node), name);
+  return member != NULL && JSON_NODE_HOLDS_OBJECT (member) ? json_node_get_object (member) : NULL;
+}
+
+/* {"error": {"code", "message", "field"}} → HG_ERROR in the server's words. */
+static void
+set_error_from_answer (GError     **error,
+                       SoupMessage *msg,
+                       JsonNode    *answer)
+{
+  guint status = soup_message_get_status (msg);
+  JsonObject *body = hg_client_member_object (answer, "error");
+  const char *message = hg_client_member_string (body, "message");
+
+  if (message != NULL)
+    hg_set_error (error, code_for_status (status), hg_client_member_string (body, "code"),
+                  hg_client_member_string (body, "field"), "%s", message);
+  else
+    hg_set_error (error, code_for_status (status), NULL, NULL, "the server answered %u %s",
+                  status, soup_message_get_reason_phrase (msg) ?: "");
+}
+
+static void
+request_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SoupMessage *msg = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  const char *data;
+  gsize len;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  if (body == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  data = g_bytes_get_data (body, &len);
+  if (len > 0)
+    answer = hg_json_parse (data, len, NULL);
+  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
+    {
+      set_error_from_answer (&error, msg, answer);
+      g_task_return_error (task, g_steal_pointer (&error));
+    }
+  else if (answer == NULL || !JSON_NODE_HOLDS_OBJECT (answer))
+    g_task_return_new_error (task, HG_ERROR, HG_ERROR_INTERNAL,
+                             "the server's answer is not a JSON object");
+  else
+    g_task_return_pointer (task, g_steal_pointer (&answer), (GDestroyNotify) json_node_unref);
+}
+
+SoupMessage *
+hg_client_new_message (HgClient   *self,
+                       const char *method,
+                       const char *path)
+{
+  g_autofree char *url = g_strconcat (hg_client_get_base_url (self), path, NULL);
+  SoupMessage *msg = soup_message_new (method, url);
+
+  if (msg != NULL && hg_client_get_token (self) != NULL)
+    {
+      g_autofree char *auth = g_strconcat ("Bearer ", hg_client_get_token (self), NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+    }
+  return msg;
+}
+
+/* Sends a request and parses the JSON object answered; errors are HG_ERROR
+ * in the server's words (or GIO's, when there was no answer). */
+void
+hg_client_request_async (HgClient            *self,
+                         const char          *method,
+                         const char          *path,
+                         const char          *body,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  SoupMessage *msg = hg_client_new_message (self, method, path);
+
+  g_task_set_source_tag (task, hg_client_request_async);
+  if (msg == NULL)
+    {
+      g_task_return_new_error (task, HG_ERROR, HG_ERROR_INVALID, "“%s” is not a server address",
+                               hg_client_get_base_url (self));
+      return;
+    }
+  g_task_set_task_data (task, msg, g_object_unref);
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+  soup_session_send_and_read_async (hg_client_get_session (self), msg, G_PRIORITY_DEFAULT,
+                                    cancellable, request_done, g_steal_pointer (&task));
+}
+
+JsonNode *
+hg_client_request_finish (HgClient      *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* --- The list of active incidents, every page --------------------------- */
+
+static void fetch_page (GTask      *task,
+                        const char *cursor);
+
+static void
+fetch_page_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GPtrArray *incidents = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = hg_client_request_finish (HG_CLIENT (source), result, &error);
+  JsonObject *object;
+  JsonNode *list, *next;
+
+  if (answer == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  object = json_node_get_object (answer);
+  list = json_object_get_member (object, "incidents");
+  next = json_object_get_member (object, "next_cursor");
+  if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list))
+    {
+      g_task_return_new_error (task, HG_ERROR, HG_ERROR_INTERNAL, "the incident list has no “incidents”");
+      return;
+    }
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (list)); i++)
+    {
+      HgIncident *incident = hg_json_incident_from_node (json_array_get_element (json_node_get_array (list), i),
+                                                         &error);
+
+      if (incident == NULL)
+        {
+          g_prefix_error (&error, "incident list: ");
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      g_ptr_array_add (incidents, incident);
+    }
+  if (next != NULL && json_node_get_value_type (next) == G_TYPE_STRING)
+    fetch_page (g_steal_pointer (&task), json_node_get_string (next));
+  else
+    g_task_return_pointer (task, g_ptr_array_ref (incidents), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+fetch_page (GTask      *task,
+            const char *cursor)
+{
+  HgClient *self = g_task_get_source_object (task);
+  g_autofree char *escaped = cursor ? g_uri_escape_string (cursor, NULL, FALSE) : NULL;
+  g_autofree char *path = g_strdup_printf ("/api/v1/incidents?status=" ACTIVE_STATUSES "&limit=%d%s%s",
+                                           PAGE_LIMIT, escaped ? "&cursor=" : "", escaped ?: "");
+
+  hg_client_request_async (self, "GET", path, NULL, g_task_get_cancellable (task), fetch_page_done, task);
+}
+
+/* All pages of GET /api/v1/incidents?status=<active>; a GPtrArray of
+ * HgIncident. */
+void
+hg_client_fetch_active_async (HgClient            *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, hg_client_fetch_active_async);
+  g_task_set_task_data (task, g_ptr_array_new_with_free_func (g_object_unref),
+                        (GDestroyNotify) g_ptr_array_unref);
+  fetch_page (task, NULL);
+}
+
+GPtrArray *
+hg_client_fetch_active_finish (HgClient      *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* --- Sign-in and actions ------------------------------------------------ */
+
+static void
+login_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  HgClient *self = HG_CLIENT (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = hg_client_request_finish (self, result, &error);
+  const char *token;
+
+  if (answer == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  token = hg_client_member_string (json_node_get_object (answer), "token");
+  if (token == NULL)
+    {
+      g_task_return_new_error (task, HG_ERROR, HG_ERROR_INTERNAL, "the sign-in answer has no token");
+      return;
+    }
+  hg_client_set_token (self, token);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+hg_client_login_async (HgClient            *self,
+                       const char          *staff_id,
+                       const char          *password,
+                       const char          *station,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *body = NULL;
+  GTask *task;
+
+  g_return_if_fail (HG_IS_CLIENT (self));
+  g_return_if_fail (staff_id != NULL && password != NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "staff_id");
+  json_builder_add_string_value (builder, staff_id);
+  json_builder_set_member_name (builder, "password");
+  json_builder_add_string_value (builder, password);
+  if (station != NULL)
+    {
+      json_builder_set_member_name (builder, "station");
+      json_builder_add_string_value (builder, station);
+    }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  body = hg_json_to_string (root, NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hg_client_login_async);
+  hg_client_request_async (self, "POST", "/api/v1/auth/login", body, cancellable, login_done, task);
+}
+
+gboolean
+hg_client_login_finish (HgClient      *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+act_done (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  HgClient *self = HG_CLIENT (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = hg_client_request_finish (self, result, &error);
+  g_autoptr(HgIncident) incident = NULL;
+
+  if (answer != NULL)
+    incident = hg_json_incident_from_node (answer, &error);
+  if (incident == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  hg_incident_list_apply (HG_INCIDENT_LIST (hg_client_get_incidents (self)), incident);
+  g_task_return_pointer (task, g_steal_pointer (&incident), g_object_unref);
+}
+
+void
+hg_client_act_async (HgClient            *self,
+                     gint64               incident_id,
+                     const char          *action,
+                     const char          *body_json,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+  GTask *task;
+
+  g_return_if_fail (HG_IS_CLIENT (self));
+  g_return_if_fail (action != NULL);
+
+  escaped = g_uri_escape_string (action, NULL, FALSE);
+  path = g_strdup_printf ("/api/v1/incidents/%" G_GINT64_FORMAT "/%s", incident_id, escaped);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hg_client_act_async);
+  hg_client_request_async (self, "POST", path, body_json, cancellable, act_done, task);
+}
+
+HgIncident *
+hg_client_act_finish (HgClient      *self,
+                      GAsyncResult  *result,
+                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
