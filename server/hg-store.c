@@ -241,7 +241,7 @@ migrate (HgDb    *db,
          GError **error)
 {
   g_auto(GStrv) names = NULL;
-  gint64 current;
+  gint64 current, known = 0;
 
   if (!hg_db_exec (db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
                        " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
@@ -258,8 +258,20 @@ migrate (HgDb    *db,
 
       if (version <= 0)
         continue;
+      known = MAX (known, version);
       if (version > current && !apply_migration (db, names[i], version, error))
         return FALSE;
+    }
+  /* A newer server has been here: this one would not know its tables'
+   * rules (triggers it never wrote, columns it never fills). Going back is
+   * restoring the backup taken before the upgrade. */
+  if (current > known)
+    {
+      g_set_error (error, HG_ERROR, HG_ERROR_UNAVAILABLE,
+                   "the database was upgraded to schema %" G_GINT64_FORMAT " by a newer server;"
+                   " this one knows schema %" G_GINT64_FORMAT " at most: run the newer server,"
+                   " or restore the backup taken before the upgrade", current, known);
+      return FALSE;
     }
   return TRUE;
 }
