@@ -971,6 +971,27 @@ hg_incident_get_created_at (HgIncident *self)
   return self->created_at;
 }
 
+GPtrArray *
+hg_incident_get_alerts (HgIncident *self)
+{
+  g_return_val_if_fail (HG_IS_INCIDENT (self), NULL);
+  return self->alerts;
+}
+
+GPtrArray *
+hg_incident_get_notes (HgIncident *self)
+{
+  g_return_val_if_fail (HG_IS_INCIDENT (self), NULL);
+  return self->notes;
+}
+
+GPtrArray *
+hg_incident_get_timeline (HgIncident *self)
+{
+  g_return_val_if_fail (HG_IS_INCIDENT (self), NULL);
+  return self->timeline;
+}
+
 /* Updating from a newer copy */
 
 static void

@@ -109,6 +109,12 @@ const char       *hg_incident_get_room           (HgIncident *self);
 guint             hg_incident_get_alert_count    (HgIncident *self);
 guint             hg_incident_get_escalation_level (HgIncident *self);
 gint64            hg_incident_get_created_at     (HgIncident *self);
+/* The detail of a single incident (GET /api/v1/incidents/{id}), NULL when
+ * not loaded: arrays of HgAlert*, HgNote* and HgTimelineEntry*, oldest
+ * first. (transfer none) */
+GPtrArray        *hg_incident_get_alerts         (HgIncident *self);
+GPtrArray        *hg_incident_get_notes          (HgIncident *self);
+GPtrArray        *hg_incident_get_timeline       (HgIncident *self);
 /* Copies every field of @newer into @self and notifies the properties that
  * changed; returns TRUE when anything changed. For live lists. */
 gboolean          hg_incident_update_from        (HgIncident *self,

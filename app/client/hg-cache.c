@@ -10,11 +10,13 @@
 
 #define SCHEMA \
   "CREATE TABLE IF NOT EXISTS incidents (id INTEGER PRIMARY KEY, json TEXT NOT NULL);" \
-  "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);" \
+  "CREATE TABLE IF NOT EXISTS origin (id INTEGER PRIMARY KEY CHECK (id = 1), value TEXT NOT NULL);"
 
 struct _HgCache {
   GObject  parent_instance;
   char    *path;
+  char    *origin;  /* whose board: saved with it */
   GMutex   lock;   /* one thread at a time on db */
   sqlite3 *db;
 };
@@ -27,6 +29,7 @@ hg_cache_snapshot_free (HgCacheSnapshot *snapshot)
   if (snapshot == NULL)
     return;
   g_clear_pointer (&snapshot->incidents, g_ptr_array_unref);
+  g_free (snapshot->origin);
   g_free (snapshot);
 }
 
@@ -92,6 +95,7 @@ typedef struct {
   GPtrArray *ids;    /* gint64 */
   GPtrArray *texts;  /* char *, the incidents' JSON */
   gint64     seq;
+  char      *origin;
 } SaveData;
 
 static void
@@ -99,15 +103,19 @@ save_data_free (SaveData *data)
 {
   g_ptr_array_unref (data->ids);
   g_ptr_array_unref (data->texts);
+  g_free (data->origin);
   g_free (data);
 }
 
 static SaveData *
-save_data_new (GListModel *incidents,
+save_data_new (HgCache    *self,
+               GListModel *incidents,
                gint64      seq)
 {
   SaveData *data = g_new0 (SaveData, 1);
   guint n = g_list_model_get_n_items (incidents);
+
+  data->origin = g_strdup (self->origin);
 
   data->ids = g_ptr_array_new_full (n, g_free);
   data->texts = g_ptr_array_new_full (n, g_free);
@@ -122,6 +130,24 @@ save_data_new (GListModel *incidents,
       g_ptr_array_add (data->texts, hg_json_to_string (node, NULL));
     }
   return data;
+}
+
+static gboolean
+put_origin (sqlite3     *db,
+            const char  *origin,
+            GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  if (origin == NULL)
+    return exec (db, "DELETE FROM origin", error);
+  ok = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO origin (id, value) VALUES (1, ?)", -1, &stmt,
+                           NULL) == SQLITE_OK
+       && sqlite3_bind_text (stmt, 1, origin, -1, SQLITE_STATIC) == SQLITE_OK
+       && sqlite3_step (stmt) == SQLITE_DONE;
+  sqlite3_finalize (stmt);
+  return ok || sql_error (db, "origin", error);
 }
 
 static gboolean
@@ -155,6 +181,7 @@ save_locked (HgCache   *self,
     }
   ok = put_meta (self->db, "seq", data->seq, error)
        && put_meta (self->db, "saved_at", g_get_real_time (), error)
+       && put_origin (self->db, data->origin, error)
        && exec (self->db, "COMMIT", error);
 out:
   sqlite3_finalize (insert);
@@ -222,6 +249,13 @@ load_locked (HgCache  *self,
     }
   if (rc != SQLITE_DONE)
     goto fail_sql;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (sqlite3_prepare_v2 (self->db, "SELECT value FROM origin", -1, &stmt, NULL) != SQLITE_OK)
+    goto fail_sql;
+  if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    snapshot->origin = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  else if (rc != SQLITE_DONE)
+    goto fail_sql;
   sqlite3_finalize (stmt);
   exec (self->db, "COMMIT", NULL);
   return g_steal_pointer (&snapshot);
@@ -258,7 +292,7 @@ hg_cache_save (HgCache     *self,
   g_return_val_if_fail (HG_IS_CACHE (self), FALSE);
   g_return_val_if_fail (G_IS_LIST_MODEL (incidents), FALSE);
 
-  data = save_data_new (incidents, seq);
+  data = save_data_new (self, incidents, seq);
   ok = save (self, data, error);
   save_data_free (data);
   return ok;
@@ -302,7 +336,7 @@ hg_cache_save_async (HgCache             *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, hg_cache_save_async);
-  g_task_set_task_data (task, save_data_new (incidents, seq), (GDestroyNotify) save_data_free);
+  g_task_set_task_data (task, save_data_new (self, incidents, seq), (GDestroyNotify) save_data_free);
   g_task_run_in_thread (task, save_thread);
 }
 
@@ -375,6 +409,16 @@ hg_cache_get_path (HgCache *self)
   return self->path;
 }
 
+void
+hg_cache_set_origin (HgCache    *self,
+                     const char *origin)
+{
+  g_return_if_fail (HG_IS_CACHE (self));
+
+  g_free (self->origin);
+  self->origin = g_strdup (origin);
+}
+
 static void
 hg_cache_finalize (GObject *object)
 {
@@ -383,6 +427,7 @@ hg_cache_finalize (GObject *object)
   g_clear_pointer (&self->db, sqlite3_close);
   g_mutex_clear (&self->lock);
   g_free (self->path);
+  g_free (self->origin);
   G_OBJECT_CLASS (hg_cache_parent_class)->finalize (object);
 }
 

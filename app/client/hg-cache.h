@@ -14,6 +14,7 @@ typedef struct {
   GPtrArray *incidents;  /* HgIncident */
   gint64     seq;        /* the stream seq they are as of; 0 when empty */
   gint64     saved_at;   /* wall-clock µs; 0 when nothing was saved */
+  char      *origin;     /* hg_cache_set_origin()'s at the save, or NULL */
 } HgCacheSnapshot;
 
 void hg_cache_snapshot_free (HgCacheSnapshot *snapshot);
@@ -25,6 +26,10 @@ G_DECLARE_FINAL_TYPE (HgCache, hg_cache, HG, CACHE, GObject)
 /* The file and its folder are made on first use. */
 HgCache         *hg_cache_new         (const char           *path);
 const char      *hg_cache_get_path    (HgCache              *self);
+/* Whose board the next saves are (the app says "STAFF@SERVER"), so that
+ * a load can tell a board that belongs to someone or somewhere else. */
+void             hg_cache_set_origin  (HgCache              *self,
+                                       const char           *origin);
 
 /* Replaces what is stored with @incidents (a GListModel of HgIncident) and
  * @seq, in one transaction. */

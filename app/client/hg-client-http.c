@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "hg-client-private.h"
 #include "hg-error.h"
 #include "hg-incident-list.h"
@@ -69,7 +71,9 @@ set_error_from_answer (GError     **error,
     hg_set_error (error, code_for_status (status), hg_client_member_string (body, "code"),
                   hg_client_member_string (body, "field"), "%s", message);
   else
-    hg_set_error (error, code_for_status (status), NULL, NULL, "the server answered %u %s",
+    hg_set_error (error, code_for_status (status), NULL, NULL,
+                  /* Translators: an HTTP status and its reason, "503 Service Unavailable" */
+                  _("the server answered %u %s"),
                   status, soup_message_get_reason_phrase (msg) ?: "");
 }
 
@@ -95,6 +99,10 @@ request_done (GObject      *source,
   data = g_bytes_get_data (body, &len);
   if (len > 0)
     answer = hg_json_parse (data, len, NULL);
+  /* 204 (marking notifications read): an empty object, so that callers
+   * tell success from failure the one way. */
+  if (soup_message_get_status (msg) == SOUP_STATUS_NO_CONTENT && answer == NULL)
+    answer = hg_json_node_new_object (json_object_new ());
   if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
     {
       set_error_from_answer (&error, msg, answer);
@@ -102,7 +110,7 @@ request_done (GObject      *source,
     }
   else if (answer == NULL || !JSON_NODE_HOLDS_OBJECT (answer))
     g_task_return_new_error (task, HG_ERROR, HG_ERROR_INTERNAL,
-                             "the server's answer is not a JSON object");
+                             _("the server’s answer is not a JSON object"));
   else
     g_task_return_pointer (task, g_steal_pointer (&answer), (GDestroyNotify) json_node_unref);
 }
@@ -141,7 +149,7 @@ hg_client_request_async (HgClient            *self,
   g_task_set_source_tag (task, hg_client_request_async);
   if (msg == NULL)
     {
-      g_task_return_new_error (task, HG_ERROR, HG_ERROR_INVALID, "“%s” is not a server address",
+      g_task_return_new_error (task, HG_ERROR, HG_ERROR_INVALID, _("“%s” is not a server address"),
                                hg_client_get_base_url (self));
       return;
     }
@@ -191,7 +199,7 @@ fetch_page_done (GObject      *source,
   next = json_object_get_member (object, "next_cursor");
   if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list))
     {
-      g_task_return_new_error (task, HG_ERROR, HG_ERROR_INTERNAL, "the incident list has no “incidents”");
+      g_task_return_new_error (task, HG_ERROR, HG_ERROR_INTERNAL, _("the incident list has no “incidents”"));
       return;
     }
   for (guint i = 0; i < json_array_get_length (json_node_get_array (list)); i++)
@@ -251,6 +259,23 @@ hg_client_fetch_active_finish (HgClient      *self,
 
 /* --- Sign-in and actions ------------------------------------------------ */
 
+/* An answer without a readable "staff" still signs in: the views then
+ * treat this person as one with the fewest rights. */
+static void
+remember_staff (HgClient *self,
+                JsonNode *answer)
+{
+  JsonNode *node = json_object_get_member (json_node_get_object (answer), "staff");
+  g_autoptr(HgStaff) staff = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (node != NULL)
+    staff = hg_json_staff_from_node (node, &error);
+  if (staff == NULL)
+    g_debug ("The sign-in answer names nobody: %s", error ? error->message : "no “staff”");
+  hg_client_set_staff (self, staff);
+}
+
 static void
 login_done (GObject      *source,
             GAsyncResult *result,
@@ -270,10 +295,11 @@ login_done (GObject      *source,
   token = hg_client_member_string (json_node_get_object (answer), "token");
   if (token == NULL)
     {
-      g_task_return_new_error (task, HG_ERROR, HG_ERROR_INTERNAL, "the sign-in answer has no token");
+      g_task_return_new_error (task, HG_ERROR, HG_ERROR_INTERNAL, _("the sign-in answer has no token"));
       return;
     }
   hg_client_set_token (self, token);
+  remember_staff (self, answer);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -376,4 +402,103 @@ hg_client_act_finish (HgClient      *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* --- An incident's detail and notes ------------------------------------- */
+
+static void
+get_incident_done (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = hg_client_request_finish (HG_CLIENT (source), result, &error);
+  HgIncident *incident = NULL;
+
+  if (answer != NULL)
+    incident = hg_json_incident_from_node (answer, &error);
+  if (incident == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, incident, g_object_unref);
+}
+
+void
+hg_client_get_incident_async (HgClient            *self,
+                              gint64               incident_id,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+  GTask *task;
+
+  g_return_if_fail (HG_IS_CLIENT (self));
+
+  path = g_strdup_printf ("/api/v1/incidents/%" G_GINT64_FORMAT, incident_id);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hg_client_get_incident_async);
+  hg_client_request_async (self, "GET", path, NULL, cancellable, get_incident_done, task);
+}
+
+HgIncident *
+hg_client_get_incident_finish (HgClient      *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+add_note_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = hg_client_request_finish (HG_CLIENT (source), result, &error);
+
+  if (answer == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+hg_client_add_note_async (HgClient            *self,
+                          gint64               incident_id,
+                          const char          *text,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *path = NULL;
+  GTask *task;
+
+  g_return_if_fail (HG_IS_CLIENT (self));
+  g_return_if_fail (text != NULL);
+
+  json_object_set_string_member (object, "text", text);
+  root = hg_json_node_new_object (g_steal_pointer (&object));
+  body = hg_json_to_string (root, NULL);
+  path = g_strdup_printf ("/api/v1/incidents/%" G_GINT64_FORMAT "/notes", incident_id);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hg_client_add_note_async);
+  hg_client_request_async (self, "POST", path, body, cancellable, add_note_done, task);
+}
+
+gboolean
+hg_client_add_note_finish (HgClient      *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -27,6 +27,9 @@ void         hg_client_request_async       (HgClient            *self,
 JsonNode    *hg_client_request_finish      (HgClient            *self,
                                             GAsyncResult        *result,
                                             GError             **error);
+/* Remembers who signed in (hg-client-http.c, after the sign-in). */
+void         hg_client_set_staff           (HgClient            *self,
+                                            HgStaff             *staff);
 /* A member of the expected type, else NULL. */
 const char  *hg_client_member_string       (JsonObject          *object,
                                             const char          *name);

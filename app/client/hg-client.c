@@ -21,6 +21,7 @@ struct _HgClient {
 
   char                    *base_url;
   char                    *token;
+  HgStaff                 *staff;          /* who signed in */
   HgClientState            state;
   gint64                   offline_since;
   gint64                   last_seq;
@@ -32,6 +33,7 @@ struct _HgClient {
 
   gboolean                 started;
   gboolean                 have_list;      /* filled since start: reconnects resume */
+  gboolean                 seeded;         /* hg_client_seed(): the first start resumes too */
   GCancellable            *cancellable;    /* this connection and its fetches */
   SoupWebsocketConnection *conn;
   gboolean                 fetching;
@@ -58,6 +60,15 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_STAFF_UPDATED,
+  SIGNAL_NOTIFICATION,
+  SIGNAL_ALARM,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void connect_stream  (HgClient   *self);
 static void lose_connection (HgClient   *self,
@@ -226,6 +237,20 @@ static gboolean handle_frame_node (HgClient *self,
                                    JsonNode *node,
                                    GError  **error);
 
+/* The receipt that sets the notification's delivered_at. */
+static void
+send_delivered (HgClient   *self,
+                JsonObject *notification)
+{
+  gint64 id = json_object_get_int_member_with_default (notification, "id", 0);
+  g_autofree char *text = NULL;
+
+  if (self->conn == NULL || id <= 0)
+    return;
+  text = g_strdup_printf ("{\"type\":\"delivered\",\"notification_id\":%" G_GINT64_FORMAT "}", id);
+  soup_websocket_connection_send_text (self->conn, text);
+}
+
 static void
 fetch_done (GObject      *source,
             GAsyncResult *result,
@@ -331,6 +356,27 @@ handle_frame_node (HgClient *self,
       if (incident == NULL)
         return FALSE;
       hg_incident_list_apply (self->incidents, incident);
+    }
+  else if (g_str_equal (type, "staff.updated"))
+    {
+      g_autoptr(HgStaff) staff = NULL;
+
+      staff = hg_json_staff_from_node (json_object_get_member (frame, "data"), error);
+      if (staff == NULL)
+        return FALSE;
+      set_last_seq (self, seq);
+      g_signal_emit (self, signals[SIGNAL_STAFF_UPDATED], 0, staff);
+      return TRUE;
+    }
+  else if (g_str_equal (type, "notification") || g_str_equal (type, "alarm"))
+    {
+      gboolean alarm = g_str_equal (type, "alarm");
+
+      set_last_seq (self, seq);
+      if (!alarm)
+        send_delivered (self, data);
+      g_signal_emit (self, signals[alarm ? SIGNAL_ALARM : SIGNAL_NOTIFICATION], 0, data);
+      return TRUE;
     }
   set_last_seq (self, seq);
   return TRUE;
@@ -464,10 +510,26 @@ hg_client_start (HgClient *self)
   if (self->started)
     return;
   self->started = TRUE;
-  self->have_list = FALSE;
+  self->have_list = self->seeded;
+  self->seeded = FALSE;
   self->attempt = 0;
   set_state (self, HG_CLIENT_STATE_CONNECTING);
   connect_stream (self);
+}
+
+void
+hg_client_seed (HgClient  *self,
+                GPtrArray *incidents,
+                gint64     seq)
+{
+  g_return_if_fail (HG_IS_CLIENT (self));
+  g_return_if_fail (incidents != NULL);
+  g_return_if_fail (!self->started);
+
+  hg_incident_list_replace (self->incidents, incidents);
+  set_last_seq (self, seq);
+  /* Without a seq there is nothing to resume from: the start fetches. */
+  self->seeded = seq > 0;
 }
 
 void
@@ -522,6 +584,34 @@ hg_client_set_token (HgClient   *self,
   g_free (self->token);
   self->token = g_strdup (token);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKEN]);
+}
+
+void
+hg_client_set_staff (HgClient *self,
+                     HgStaff  *staff)
+{
+  g_set_object (&self->staff, staff);
+}
+
+HgStaff *
+hg_client_get_staff (HgClient *self)
+{
+  g_return_val_if_fail (HG_IS_CLIENT (self), NULL);
+  return self->staff;
+}
+
+const char *
+hg_client_get_staff_id (HgClient *self)
+{
+  g_return_val_if_fail (HG_IS_CLIENT (self), NULL);
+  return self->staff != NULL ? hg_staff_get_id (self->staff) : NULL;
+}
+
+HgRole
+hg_client_get_role (HgClient *self)
+{
+  g_return_val_if_fail (HG_IS_CLIENT (self), HG_ROLE_NURSE);
+  return self->staff != NULL ? hg_staff_get_role (self->staff) : HG_ROLE_NURSE;
 }
 
 HgClientState
@@ -601,6 +691,7 @@ hg_client_dispose (GObject *object)
   g_clear_handle_id (&self->offline_source, g_source_remove);
   g_clear_object (&self->session);
   g_clear_object (&self->incidents);
+  g_clear_object (&self->staff);
   G_OBJECT_CLASS (hg_client_parent_class)->dispose (object);
 }
 
@@ -684,6 +775,22 @@ hg_client_class_init (HgClientClass *klass)
   properties[PROP_OFFLINE_TIMEOUT] =
     g_param_spec_uint ("offline-timeout", NULL, NULL, 0, G_MAXUINT, DEFAULT_OFFLINE_MSEC, rw);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* A "staff.updated" event: someone's workload, duty, availability or
+   * sign-in changed. The HgStaff is the person as they are now. */
+  signals[SIGNAL_STAFF_UPDATED] =
+    g_signal_new ("staff-updated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, HG_TYPE_STAFF);
+  /* A "notification" event, the signed-in person's own: its data
+   * ({"id", "incident_id", "kind", "message", "created_at", …}). */
+  signals[SIGNAL_NOTIFICATION] =
+    g_signal_new ("notification", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, JSON_TYPE_OBJECT);
+  /* An "alarm" event for the signed-in person: its data ({"incident",
+   * "priority", "reason"}). Sounding it is the app's business. */
+  signals[SIGNAL_ALARM] =
+    g_signal_new ("alarm", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, JSON_TYPE_OBJECT);
 }
 
 static void

@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "hg-models.h"
+#include "hg-notification.h"
 
 G_BEGIN_DECLS
 
@@ -57,6 +58,11 @@ void           hg_client_login_async         (HgClient            *self,
 gboolean       hg_client_login_finish        (HgClient            *self,
                                               GAsyncResult        *result,
                                               GError             **error);
+/* Who signed in, from the sign-in answer's "staff"; NULL (and the role
+ * HG_ROLE_NURSE, the one with the fewest rights) before. (transfer none) */
+HgStaff       *hg_client_get_staff           (HgClient            *self);
+const char    *hg_client_get_staff_id        (HgClient            *self);
+HgRole         hg_client_get_role            (HgClient            *self);
 
 /* The active incidents (open, assigned, acknowledged, in_progress), a
  * GListModel of HgIncident in no particular order. Updates happen in
@@ -67,6 +73,14 @@ GListModel    *hg_client_get_incidents       (HgClient            *self);
  * token. */
 void           hg_client_start               (HgClient            *self);
 void           hg_client_stop                (HgClient            *self);
+/* Before hg_client_start(): fills the list with @incidents (HgIncident),
+ * a list known to be as of stream @seq (the offline cache's), so that it
+ * shows at once. The start then resumes from @seq instead of fetching;
+ * when the server cannot replay from there it says resync_required and
+ * the list is fetched again. */
+void           hg_client_seed                (HgClient            *self,
+                                              GPtrArray           *incidents,
+                                              gint64               seq);
 
 /* POST /api/v1/incidents/{id}/{action} with @body_json (a JSON object as
  * text, or NULL for none). The answer is applied to the list. */
@@ -81,5 +95,128 @@ void           hg_client_act_async           (HgClient            *self,
 HgIncident    *hg_client_act_finish          (HgClient            *self,
                                               GAsyncResult        *result,
                                               GError             **error);
+
+/* GET /api/v1/incidents/{id}: the incident with its alerts, notes and
+ * timeline (hg_incident_get_notes() …). Not applied to the list. */
+void           hg_client_get_incident_async  (HgClient            *self,
+                                              gint64               incident_id,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+HgIncident    *hg_client_get_incident_finish (HgClient            *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
+
+/* POST /api/v1/incidents/{id}/notes {"text"}. */
+void           hg_client_add_note_async      (HgClient            *self,
+                                              gint64               incident_id,
+                                              const char          *text,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean       hg_client_add_note_finish     (HgClient            *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
+
+/* --- Staff and metrics (hg-client-staff.c) --- */
+
+/* GET /api/v1/staff: every account, a GPtrArray of HgStaff ordered by id.
+ * The client's "staff-updated" signal carries each change after that. */
+void           hg_client_list_staff_async    (HgClient            *self,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+GPtrArray     *hg_client_list_staff_finish   (HgClient            *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
+/* GET /api/v1/me: the signed-in person. */
+void           hg_client_get_me_async        (HgClient            *self,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+HgStaff       *hg_client_get_me_finish       (HgClient            *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
+/* PUT /api/v1/me/availability; @reason may be NULL. Returns the person as
+ * the server answered. */
+void           hg_client_set_availability_async  (HgClient            *self,
+                                                  gboolean             available,
+                                                  const char          *reason,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+HgStaff       *hg_client_set_availability_finish (HgClient            *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
+/* Response times in seconds; mean, p50 and p90 are -1 when count is 0. */
+typedef struct {
+  guint  count;
+  double mean;
+  double p50;
+  double p90;
+} HgDurations;
+
+/* GET /api/v1/incidents/stats: incidents created in the window by their
+ * current severity; acknowledgement and resolution times. */
+typedef struct {
+  gint64      window;
+  guint       total;
+  guint       by_severity[HG_N_SEVERITIES];
+  HgDurations mtta;
+  HgDurations mttr;
+} HgIncidentStats;
+
+void             hg_incident_stats_free      (HgIncidentStats     *stats);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HgIncidentStats, hg_incident_stats_free)
+
+void             hg_client_get_stats_async   (HgClient            *self,
+                                              guint                window_seconds,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+HgIncidentStats *hg_client_get_stats_finish  (HgClient            *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
+
+/* The incidents, in any status, created at or after @since_ms (ms since
+ * the epoch), newest first: GET /api/v1/incidents paged until the pages
+ * reach older ones (and 10,000 at most). A GPtrArray of HgIncident. */
+void           hg_client_list_recent_incidents_async  (HgClient            *self,
+                                                       gint64               since_ms,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+GPtrArray     *hg_client_list_recent_incidents_finish (HgClient            *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+
+/* --- Notifications (hg-client-notifications.c) --- */
+
+/* The client's "notification" signal carries each "notification" event of
+ * the stream (its data, a JsonObject, as API.md describes it), and
+ * "alarm" each "alarm" event ({"incident", "priority", "reason"}). */
+
+/* GET /api/v1/notifications, newest first, paged until @max: a GPtrArray
+ * of HgNotification. With @unread_only, the unread ones only. */
+void           hg_client_list_notifications_async      (HgClient            *self,
+                                                        gboolean             unread_only,
+                                                        guint                max,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+GPtrArray     *hg_client_list_notifications_finish     (HgClient            *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+/* POST /api/v1/notifications/{id}/read; with @notification_id 0, POST
+ * /api/v1/notifications/read-all. */
+void           hg_client_mark_notification_read_async  (HgClient            *self,
+                                                        gint64               notification_id,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean       hg_client_mark_notification_read_finish (HgClient            *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
 
 G_END_DECLS

@@ -500,6 +500,42 @@ test_apply_events (void)
 }
 
 static void
+count_staff_updated (HgClient *client,
+                     HgStaff  *staff,
+                     gpointer  user_data)
+{
+  g_ptr_array_add (user_data, g_object_ref (staff));
+}
+
+/* "staff.updated" frames come out as the "staff-updated" signal, once. */
+static void
+test_staff_events (void)
+{
+  g_autoptr(HgClient) client = hg_client_new ("http://127.0.0.1:9/");
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_object_unref);
+  const char *frame = "{\"seq\": 20, \"type\": \"staff.updated\", \"at\": \"2026-11-23T04:23:18.839Z\","
+                      " \"data\": {\"id\": \"N01\", \"name\": \"Maria Santos\", \"role\": \"charge_nurse\","
+                      " \"specialty\": null, \"ward\": \"Cardiology\", \"on_duty\": true,"
+                      " \"available\": false, \"logged_in\": true, \"workload\": 2}}";
+  g_autoptr(GError) error = NULL;
+  HgStaff *staff;
+
+  g_signal_connect (client, "staff-updated", G_CALLBACK (count_staff_updated), seen);
+  g_assert_true (hg_client_handle_frame (client, frame, strlen (frame), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (seen->len, ==, 1);
+  staff = seen->pdata[0];
+  g_assert_cmpstr (hg_staff_get_id (staff), ==, "N01");
+  g_assert_false (hg_staff_get_available (staff));
+  g_assert_cmpuint (hg_staff_get_workload (staff), ==, 2);
+  g_assert_cmpint (hg_client_get_last_seq (client), ==, 20);
+
+  /* A repeat is dropped like any other. */
+  g_assert_true (hg_client_handle_frame (client, frame, strlen (frame), &error));
+  g_assert_cmpuint (seen->len, ==, 1);
+}
+
+static void
 test_backoff (void)
 {
   for (guint attempt = 0; attempt < 40; attempt++)
@@ -524,6 +560,7 @@ main (int   argc,
   g_test_add_func ("/client/resync", test_resync);
   g_test_add_func ("/client/unreachable", test_unreachable);
   g_test_add_func ("/client/apply-events", test_apply_events);
+  g_test_add_func ("/client/staff-events", test_staff_events);
   g_test_add_func ("/client/backoff", test_backoff);
 
   return g_test_run ();

@@ -304,10 +304,13 @@ hg_test_server_stop (HgTestServer *ts)
   const char *name;
 
   g_clear_object (&ts->session);
-  g_main_context_invoke (ts->context, quit_loop, ts->loop);
-  g_thread_join (ts->thread);
-  g_main_loop_unref (ts->loop);
-  g_main_context_unref (ts->context);
+  if (ts->thread != NULL)
+    {
+      g_main_context_invoke (ts->context, quit_loop, ts->loop);
+      g_thread_join (ts->thread);
+      g_main_loop_unref (ts->loop);
+      g_main_context_unref (ts->context);
+    }
   hg_config_free (ts->config);
   g_mutex_clear (&ts->lock);
   g_cond_clear (&ts->ready);
@@ -329,15 +332,29 @@ hg_test_server_stop (HgTestServer *ts)
 void
 hg_test_server_restart (HgTestServer *ts)
 {
-  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", ts->port);
-  g_autoptr(GError) error = NULL;
+  hg_test_server_go_down (ts);
+  hg_test_server_come_back (ts);
+}
 
+void
+hg_test_server_go_down (HgTestServer *ts)
+{
+  g_assert_nonnull (ts->thread);
   soup_session_abort (ts->session);
   g_main_context_invoke (ts->context, quit_loop, ts->loop);
   g_thread_join (ts->thread);
+  ts->thread = NULL;
   g_main_loop_unref (ts->loop);
   g_main_context_unref (ts->context);
+}
 
+void
+hg_test_server_come_back (HgTestServer *ts)
+{
+  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", ts->port);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (ts->thread);
   hg_config_set_listen (ts->config, listen, &error);
   g_assert_no_error (error);
   ts->started = FALSE;

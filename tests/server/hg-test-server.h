@@ -36,6 +36,12 @@ void          hg_test_server_stop       (HgTestServer      *ts);
 const char   *hg_test_server_db_path    (HgTestServer      *ts);
 /* Stops the server and starts it again on the same port and database. */
 void          hg_test_server_restart    (HgTestServer      *ts);
+/* The two halves of a restart, for an outage of the test's length: the
+ * port stays unused (refused) until hg_test_server_come_back(). Only
+ * hg_test_server_come_back() and hg_test_server_stop() may follow a
+ * go_down. */
+void          hg_test_server_go_down    (HgTestServer      *ts);
+void          hg_test_server_come_back  (HgTestServer      *ts);
 /* Stops the store but keeps serving, as after a disk failure. */
 void          hg_test_server_close_store (HgTestServer     *ts);
 
