@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* What the app's GTest programs share: start GTK and libadwaita the test
+ * way, wait on the main loop for something to become true, and save what
+ * a window looks like. The programs run under Xvfb inside a private D-Bus
+ * session with an unlocked keyring (build-aux/with-keyring; see
+ * tests/app/meson.build for the environment). */
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+/* gtk_test_init() then adw_init(): call first in main(). */
+void hg_test_app_init       (int         *argc,
+                             char      ***argv);
+
+/* Runs the default main context until @cond returns TRUE; fails the test
+ * (an assertion, so the program stops there) after @timeout_ms. */
+void hg_test_app_wait_for   (gboolean   (*cond) (gpointer data),
+                             gpointer     data,
+                             guint        timeout_ms);
+
+/* Saves @widget's window as $HG_SCREENSHOT_DIR/@name.png (build/screenshots/
+ * under meson test), after waiting for it to be mapped and drawn. Does
+ * nothing but say so when HG_SCREENSHOT_DIR is not set. */
+void hg_test_app_screenshot (GtkWidget   *widget,
+                             const char  *name);
+
+G_END_DECLS
