@@ -466,9 +466,12 @@ main (int   argc,
       g_printerr ("hg-bench-fanout: %s\n", error->message);
       return 1;
     }
-  for (guint i = 0; i < G_N_ELEMENTS (staff); i++)
+  /* The server takes at most 8 streams per session (max_streams_per_token):
+   * one session per 8 clients, as stations each sign in, spread over the
+   * demo staff. */
+  for (guint i = 0; i < MAX (G_N_ELEMENTS (staff), ((guint) opt_clients + 7) / 8); i++)
     {
-      char *token = login (staff[i]);
+      char *token = login (staff[i % G_N_ELEMENTS (staff)]);
 
       if (token != NULL)
         g_ptr_array_add (bench.tokens, token);
