@@ -25,7 +25,7 @@
 
 #include <glib/gstdio.h>
 #include <gio/gio.h>
-#include <sqlite3.h>
+#include "hg-bench-server.h"
 
 static char *opt_server;
 static char *opt_app;
@@ -44,54 +44,6 @@ static const GOptionEntry entries[] = {
 
 /* --- The server --------------------------------------------------------- */
 
-typedef struct {
-  GSubprocess *process;
-  char        *base;
-} Server;
-
-static gboolean
-server_start (Server      *server,
-              const char  *db,
-              GError     **error)
-{
-  g_autoptr(GDataInputStream) lines = NULL;
-  char *line;
-
-  server->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_PIPE, error, opt_server, "--demo",
-                                      "--database", db, "--listen", "127.0.0.1:0", NULL);
-  if (server->process == NULL)
-    return FALSE;
-  lines = g_data_input_stream_new (g_subprocess_get_stderr_pipe (server->process));
-  while ((line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, error)) != NULL)
-    {
-      const char *at = strstr (line, "Listening on http://");
-
-      if (at != NULL)
-        server->base = g_strndup (at + strlen ("Listening on "), strlen (at + strlen ("Listening on ")) - 1);
-      g_free (line);
-      if (server->base != NULL)
-        break;
-    }
-  if (server->base == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the server did not start");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-server_stop (Server *server)
-{
-  if (server->process != NULL)
-    {
-      g_subprocess_send_signal (server->process, SIGTERM);
-      g_subprocess_wait (server->process, NULL, NULL);
-    }
-  g_clear_object (&server->process);
-  g_clear_pointer (&server->base, g_free);
-}
-
 /* @n active incidents of the last few hours, each status in turn, the
  * assigned ones on the demo staff, in one transaction. */
 static gboolean
@@ -99,8 +51,6 @@ fill (const char  *db_path,
       int          n,
       GError     **error)
 {
-  sqlite3 *db = NULL;
-  char *message = NULL;
   gint64 now = g_get_real_time () / 1000;
   g_autofree char *sql = g_strdup_printf (
     "BEGIN;"
@@ -126,17 +76,7 @@ fill (const char  *db_path,
     "COMMIT;",
     n, now, n);
 
-  if (sqlite3_open (db_path, &db) != SQLITE_OK ||
-      sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "filling the database: %s",
-                   message ? message : sqlite3_errmsg (db));
-      sqlite3_free (message);
-      sqlite3_close (db);
-      return FALSE;
-    }
-  sqlite3_close (db);
-  return TRUE;
+  return hg_bench_sql (db_path, sql, error);
 }
 
 /* --- The app ------------------------------------------------------------ */
@@ -324,7 +264,7 @@ bench (GError **error)
   g_autofree char *dir = g_dir_make_tmp ("hg-bench-app-XXXXXX", error);
   g_autofree char *db = NULL;
   g_autofree char *cache_home = NULL;
-  Server server = { NULL, NULL };
+  HgBenchServer server = { NULL, NULL };
   gboolean ok;
 
   if (dir == NULL)
@@ -332,12 +272,12 @@ bench (GError **error)
   db = g_build_filename (dir, "bench.db", NULL);
   cache_home = g_build_filename (dir, "cache", NULL);
   /* The schema and the demo hospital, then the incidents behind its back. */
-  ok = server_start (&server, db, error);
-  server_stop (&server);
-  ok = ok && fill (db, opt_incidents, error) && server_start (&server, db, error);
+  ok = hg_bench_server_start (&server, opt_server, db, error);
+  hg_bench_server_stop (&server);
+  ok = ok && fill (db, opt_incidents, error) && hg_bench_server_start (&server, opt_server, db, error);
   ok = ok && run_app ("cold", server.base, cache_home, error)
        && run_app ("warm", server.base, cache_home, error);
-  server_stop (&server);
+  hg_bench_server_stop (&server);
   remove_tree (dir);
   return ok;
 }

@@ -16,14 +16,13 @@
 
 #include "config.h"
 
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 #include <libsoup/soup.h>
-#include <sqlite3.h>
+#include "hg-bench-server.h"
 
 static char *opt_server;
 static int opt_small = 100;
@@ -38,56 +37,6 @@ static const GOptionEntry entries[] = {
   { NULL }
 };
 
-typedef struct {
-  GSubprocess *process;
-  char        *base;
-} Server;
-
-static gboolean
-server_start (Server      *server,
-              const char  *db,
-              GError     **error)
-{
-  g_autoptr(GDataInputStream) lines = NULL;
-  char *line;
-
-  server->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_PIPE, error, opt_server, "--demo",
-                                      "--database", db, "--listen", "127.0.0.1:0", NULL);
-  if (server->process == NULL)
-    return FALSE;
-  lines = g_data_input_stream_new (g_subprocess_get_stderr_pipe (server->process));
-  while ((line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, error)) != NULL)
-    {
-      const char *at = strstr (line, "Listening on http://");
-
-      if (at != NULL)
-        server->base = g_strndup (at + strlen ("Listening on "), strlen (at + strlen ("Listening on ")) - 1);
-      g_free (line);
-      if (server->base != NULL)
-        break;
-    }
-  if (server->base == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the server did not start");
-      return FALSE;
-    }
-  /* The log is quiet from here on (no request is logged at this level);
-   * the pipe's buffer holds what little comes. */
-  return TRUE;
-}
-
-static void
-server_stop (Server *server)
-{
-  if (server->process != NULL)
-    {
-      g_subprocess_send_signal (server->process, SIGTERM);
-      g_subprocess_wait (server->process, NULL, NULL);
-    }
-  g_clear_object (&server->process);
-  g_clear_pointer (&server->base, g_free);
-}
-
 /* @n incidents of the last 30 days: most resolved, some still open,
  * acknowledged and resolved at plausible times, written in one
  * transaction. */
@@ -96,8 +45,6 @@ fill (const char  *db_path,
       int          n,
       GError     **error)
 {
-  sqlite3 *db = NULL;
-  char *message = NULL;
   g_autofree char *sql = g_strdup_printf (
     "BEGIN;"
     "WITH RECURSIVE seq (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < %d),"
@@ -116,17 +63,7 @@ fill (const char  *db_path,
     "COMMIT;",
     n, g_get_real_time () / 1000, n);
 
-  if (sqlite3_open (db_path, &db) != SQLITE_OK ||
-      sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "filling the database: %s",
-                   message ? message : sqlite3_errmsg (db));
-      sqlite3_free (message);
-      sqlite3_close (db);
-      return FALSE;
-    }
-  sqlite3_close (db);
-  return TRUE;
+  return hg_bench_sql (db_path, sql, error);
 }
 
 static int
@@ -173,7 +110,7 @@ bench_size (int      n,
   g_autoptr(SoupSession) session = soup_session_new ();
   g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
   g_autofree char *last = NULL;
-  Server server = { NULL, NULL };
+  HgBenchServer server = { NULL, NULL };
   gint64 start;
   double fill_seconds, total = 0, server_sum, server_count, incidents;
   gsize size = 0;
@@ -182,14 +119,14 @@ bench_size (int      n,
     return FALSE;
   db = g_build_filename (dir, "bench.db", NULL);
   /* The schema and the demo hospital, then the history behind its back. */
-  if (!server_start (&server, db, error))
+  if (!hg_bench_server_start (&server, opt_server, db, error))
     return FALSE;
-  server_stop (&server);
+  hg_bench_server_stop (&server);
   start = g_get_monotonic_time ();
   if (!fill (db, n, error))
     return FALSE;
   fill_seconds = (g_get_monotonic_time () - start) / 1e6;
-  if (!server_start (&server, db, error))
+  if (!hg_bench_server_start (&server, opt_server, db, error))
     return FALSE;
 
   url = g_strconcat (server.base, "/metrics", NULL);
@@ -204,14 +141,14 @@ bench_size (int      n,
       seconds = (g_get_monotonic_time () - start) / 1e6;
       if (body == NULL)
         {
-          server_stop (&server);
+          hg_bench_server_stop (&server);
           return FALSE;
         }
       if (soup_message_get_status (msg) != 200)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "GET /metrics answered %u",
                        soup_message_get_status (msg));
-          server_stop (&server);
+          hg_bench_server_stop (&server);
           return FALSE;
         }
       /* The first 20 warm the caches and are not counted. */
@@ -223,7 +160,7 @@ bench_size (int      n,
       g_free (last);
       last = g_strndup (g_bytes_get_data (body, NULL), size);
     }
-  server_stop (&server);
+  hg_bench_server_stop (&server);
 
   incidents = sum_samples (last, "healthguard_incidents{");
   server_sum = sum_samples (last, "healthguard_http_request_duration_seconds_sum{route=\"/metrics\"}");
