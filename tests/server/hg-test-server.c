@@ -421,6 +421,44 @@ hg_test_request_full (HgTestServer        *ts,
   return json_parser_steal_root (parser);
 }
 
+JsonNode *
+hg_test_request_port (guint       port,
+                      const char *method,
+                      const char *path,
+                      const char *token,
+                      const char *body,
+                      guint       expected_status)
+{
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 30, NULL);
+  g_autofree char *uri = g_strdup_printf ("http://127.0.0.1:%u%s", port, path);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  if (token != NULL)
+    {
+      g_autofree char *value = g_strdup_printf ("Bearer %s", token);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
+    }
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+  answer = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  if (expected_status != 0)
+    g_assert_cmpuint (soup_message_get_status (msg), ==, expected_status);
+  else
+    g_assert_cmpuint (soup_message_get_status (msg) / 100, ==, 2);
+  if (g_bytes_get_size (answer) == 0)
+    return NULL;
+  json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), &error);
+  g_assert_no_error (error);
+  return json_parser_steal_root (parser);
+}
+
 char *
 hg_test_server_url (HgTestServer *ts,
                     const char   *path)

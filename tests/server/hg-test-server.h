@@ -64,6 +64,16 @@ JsonNode     *hg_test_request           (HgTestServer      *ts,
                                          const char        *token,
                                          const char        *body,
                                          guint             *out_status);
+/* A request to a real healthguard-server process on 127.0.0.1:@port (the
+ * tests that start the binary); asserts the status is @expected_status,
+ * or any 2xx when it is 0. Returns the parsed JSON answer, NULL for an
+ * empty one. */
+JsonNode     *hg_test_request_port      (guint              port,
+                                         const char        *method,
+                                         const char        *path,
+                                         const char        *token,
+                                         const char        *body,
+                                         guint              expected_status);
 /* The server's address for @path ("http://127.0.0.1:PORT/path", or
  * https:// when it serves TLS). */
 char         *hg_test_server_url        (HgTestServer      *ts,

@@ -93,41 +93,6 @@ server_spawn (Files *files,
   return process;
 }
 
-static JsonNode *
-client_request (guint       port,
-                const char *method,
-                const char *path,
-                const char *token,
-                const char *body,
-                guint       expected_status)
-{
-  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 30, NULL);
-  g_autofree char *uri = g_strdup_printf ("http://127.0.0.1:%u%s", port, path);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
-  g_autoptr(GBytes) answer = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  if (token != NULL)
-    {
-      g_autofree char *value = g_strdup_printf ("Bearer %s", token);
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
-    }
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-  answer = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, expected_status);
-  if (g_bytes_get_size (answer) == 0)
-    return NULL;
-  json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), &error);
-  g_assert_no_error (error);
-  return json_parser_steal_root (parser);
-}
-
 static char *
 login (guint       port,
        const char *staff_id,
@@ -136,7 +101,7 @@ login (guint       port,
 {
   g_autofree char *body = g_strdup_printf ("{\"staff_id\": \"%s\", \"password\": \"%s\","
                                            " \"station\": \"ward-3-desk\"}", staff_id, password);
-  g_autoptr(JsonNode) answer = client_request (port, "POST", "/api/v1/auth/login", NULL, body, expected_status);
+  g_autoptr(JsonNode) answer = hg_test_request_port (port, "POST", "/api/v1/auth/login", NULL, body, expected_status);
 
   return expected_status == 200 ? g_strdup (hg_test_json_string (answer, "token")) : NULL;
 }
@@ -151,12 +116,12 @@ run_some_actions (Files *files)
   g_autofree char *nurse = login (port, "N01", "password123", 200);
   g_autofree char *doctor = login (port, "S01", "password123", 200);
   g_autofree char *failed = login (port, "N02", "not-it", 401);
-  g_autoptr(JsonNode) posted = client_request (port, "POST", "/api/v1/alerts", nurse,
+  g_autoptr(JsonNode) posted = hg_test_request_port (port, "POST", "/api/v1/alerts", nurse,
                                                "{\"type\": \"CARDIAC_ARREST\", \"patient_id\": \"P001\"}", 201);
   g_autofree char *path = g_strdup_printf ("/api/v1/incidents/%" G_GINT64_FORMAT "/acknowledge",
                                            hg_test_json_int (posted, "incident.id"));
-  g_autoptr(JsonNode) acknowledged = client_request (port, "POST", path, doctor, NULL, 200);
-  g_autoptr(JsonNode) out = client_request (port, "POST", "/api/v1/auth/logout", doctor, NULL, 204);
+  g_autoptr(JsonNode) acknowledged = hg_test_request_port (port, "POST", path, doctor, NULL, 200);
+  g_autoptr(JsonNode) out = hg_test_request_port (port, "POST", "/api/v1/auth/logout", doctor, NULL, 204);
   g_autoptr(GError) error = NULL;
 
   g_subprocess_send_signal (server, SIGTERM);

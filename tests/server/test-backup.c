@@ -189,48 +189,13 @@ server_stop (Server *server)
   g_clear_pointer (&server->log, g_free);
 }
 
-static JsonNode *
-client_request (guint       port,
-                const char *method,
-                const char *path,
-                const char *token,
-                const char *body,
-                guint       expected_status)
-{
-  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 30, NULL);
-  g_autofree char *uri = g_strdup_printf ("http://127.0.0.1:%u%s", port, path);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
-  g_autoptr(GBytes) answer = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  if (token != NULL)
-    {
-      g_autofree char *value = g_strdup_printf ("Bearer %s", token);
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
-    }
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-  answer = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, expected_status);
-  if (g_bytes_get_size (answer) == 0)
-    return NULL;
-  json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), &error);
-  g_assert_no_error (error);
-  return json_parser_steal_root (parser);
-}
-
 static char *
 login (guint       port,
        const char *staff_id)
 {
   g_autofree char *body = g_strdup_printf ("{\"staff_id\": \"%s\", \"password\": \"password123\","
                                            " \"station\": \"ward-2-desk\"}", staff_id);
-  g_autoptr(JsonNode) answer = client_request (port, "POST", "/api/v1/auth/login", NULL, body, 200);
+  g_autoptr(JsonNode) answer = hg_test_request_port (port, "POST", "/api/v1/auth/login", NULL, body, 200);
 
   return g_strdup (hg_test_json_string (answer, "token"));
 }
@@ -241,7 +206,7 @@ static char *
 listed_incidents (guint       port,
                   const char *token)
 {
-  g_autoptr(JsonNode) answer = client_request (port, "GET", "/api/v1/incidents?limit=500", token, NULL, 200);
+  g_autoptr(JsonNode) answer = hg_test_request_port (port, "GET", "/api/v1/incidents?limit=500", token, NULL, 200);
   JsonArray *incidents = json_node_get_array (hg_test_json_get (answer, "incidents"));
   g_autoptr(GString) ids = g_string_new (NULL);
 
@@ -305,13 +270,13 @@ test_while_running (void)
    * of their own: an incident each. */
   for (guint i = 0; i < 3; i++)
     {
-      g_autoptr(JsonNode) posted = client_request (live.port, "POST", "/api/v1/alerts", token, CALL_BUTTON, 201);
+      g_autoptr(JsonNode) posted = hg_test_request_port (live.port, "POST", "/api/v1/alerts", token, CALL_BUTTON, 201);
     }
   for (guint i = 0; i < 2; i++)
     {
       g_autofree char *body = g_strdup_printf ("{\"type\": \"CALL_BUTTON\", \"patient_id\": \"P002\","
                                                " \"dedup_key\": \"bed-call-%u\"}", i);
-      g_autoptr(JsonNode) posted = client_request (live.port, "POST", "/api/v1/alerts", token, body, 201);
+      g_autoptr(JsonNode) posted = hg_test_request_port (live.port, "POST", "/api/v1/alerts", token, body, 201);
     }
 
   g_assert_cmpint (backup (files.db, files.copy, &out, NULL), ==, 0);
@@ -335,7 +300,7 @@ test_while_running (void)
 
   /* A second server serves the copy as it is: no --demo, no restore step. */
   server_start (&restored, files.copy, FALSE);
-  health = client_request (restored.port, "GET", "/health", NULL, NULL, 200);
+  health = hg_test_request_port (restored.port, "GET", "/health", NULL, NULL, 200);
   g_assert_cmpstr (hg_test_json_string (health, "status"), ==, "ok");
   g_clear_pointer (&token, g_free);
   token = login (restored.port, "N03");
@@ -362,7 +327,7 @@ poster_main (gpointer user_data)
     {
       g_autofree char *body = g_strdup_printf ("{\"type\": \"CALL_BUTTON\", \"patient_id\": \"P002\","
                                                " \"dedup_key\": \"load-%u\"}", i);
-      g_autoptr(JsonNode) posted = client_request (poster->port, "POST", "/api/v1/alerts", poster->token,
+      g_autoptr(JsonNode) posted = hg_test_request_port (poster->port, "POST", "/api/v1/alerts", poster->token,
                                                    body, 201);
 
       g_atomic_int_inc (&poster->posted);
@@ -435,7 +400,7 @@ test_refuses_live_files (void)
   files_init (&files);
   server_start (&live, files.db, TRUE);
   token = login (live.port, "N03");
-  posted = client_request (live.port, "POST", "/api/v1/alerts", token, CALL_BUTTON, 201);
+  posted = hg_test_request_port (live.port, "POST", "/api/v1/alerts", token, CALL_BUTTON, 201);
   before = listed_incidents (live.port, token);
   link = g_build_filename (files.dir, "link.db", NULL);
   g_assert_cmpint (symlink (files.db, link), ==, 0);
@@ -472,7 +437,7 @@ test_refuses_live_files (void)
   }
 
   /* The server did not notice. */
-  ready = client_request (live.port, "GET", "/health/ready", NULL, NULL, 200);
+  ready = hg_test_request_port (live.port, "GET", "/health/ready", NULL, NULL, 200);
   after = listed_incidents (live.port, token);
   g_assert_cmpstr (after, ==, before);
   g_assert_cmpint (read_int (files.db, "SELECT count(*) FROM alerts"), ==, 1);
@@ -509,7 +474,7 @@ test_checks_the_copy (void)
 
   server_start (&live, files.db, TRUE);
   token = login (live.port, "N03");
-  posted = client_request (live.port, "POST", "/api/v1/alerts", token, CALL_BUTTON, 201);
+  posted = hg_test_request_port (live.port, "POST", "/api/v1/alerts", token, CALL_BUTTON, 201);
   server_stop (&live);
   hg_test_sql (files.db, "DROP TRIGGER audit_no_update;"
                          "UPDATE audit SET detail = '{}' WHERE id = 2");

@@ -678,38 +678,6 @@ server_kill (Server *server)
   g_free (server);
 }
 
-static JsonNode *
-client_request (guint       port,
-                const char *method,
-                const char *path,
-                const char *token,
-                const char *body)
-{
-  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 30, NULL);
-  g_autofree char *uri = g_strdup_printf ("http://127.0.0.1:%u%s", port, path);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
-  g_autoptr(GBytes) answer = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-
-  if (token != NULL)
-    {
-      g_autofree char *value = g_strdup_printf ("Bearer %s", token);
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
-    }
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-  answer = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (msg), <, 300);
-  json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), &error);
-  g_assert_no_error (error);
-  return json_parser_steal_root (parser);
-}
-
 typedef struct {
   char *dir;
   char *db_path;
@@ -757,11 +725,11 @@ post_and_kill (Files  *files,
                gint64 *out_due)
 {
   Server *server = server_spawn (files->db_path, files->config_path, TRUE);
-  g_autoptr(JsonNode) login = client_request (server->port, "POST", "/api/v1/auth/login", NULL,
-                                              "{\"staff_id\": \"N01\", \"password\": \"password123\"}");
-  g_autoptr(JsonNode) posted = client_request (server->port, "POST", "/api/v1/alerts",
-                                               hg_test_json_string (login, "token"),
-                                               "{\"type\": \"CARDIAC_ARREST\", \"patient_id\": \"P001\"}");
+  g_autoptr(JsonNode) login = hg_test_request_port (server->port, "POST", "/api/v1/auth/login", NULL,
+                                                    "{\"staff_id\": \"N01\", \"password\": \"password123\"}", 200);
+  g_autoptr(JsonNode) posted = hg_test_request_port (server->port, "POST", "/api/v1/alerts",
+                                                     hg_test_json_string (login, "token"),
+                                                     "{\"type\": \"CARDIAC_ARREST\", \"patient_id\": \"P001\"}", 201);
   gint64 id = hg_test_json_int (posted, "incident.id");
 
   server_kill (server);
