@@ -421,6 +421,50 @@ hg_test_request_full (HgTestServer        *ts,
   return json_parser_steal_root (parser);
 }
 
+const char *
+hg_test_server_binary (void)
+{
+  const char *binary = g_getenv ("HG_SERVER_BINARY");
+
+  if (binary == NULL || !g_file_test (binary, G_FILE_TEST_IS_EXECUTABLE))
+    g_error ("HG_SERVER_BINARY must name the healthguard-server program; run with \"meson test\"");
+  return binary;
+}
+
+#define SPAWN_POLL_MS       50
+#define SPAWN_TIMEOUT_MS    60000
+#define SPAWN_LISTENING     "Listening on http://127.0.0.1:"
+
+GSubprocess *
+hg_test_spawn_server (const char *db,
+                      const char *log,
+                      gboolean    demo,
+                      guint      *out_port)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  const char *argv[] = { hg_test_server_binary (), "--database", db, "--listen", "127.0.0.1:0",
+                         demo ? "--demo" : NULL, NULL };
+  gint64 deadline = g_get_monotonic_time () + SPAWN_TIMEOUT_MS * 1000;
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  g_subprocess_launcher_set_stderr_file_path (launcher, log);
+  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  *out_port = 0;
+  while (*out_port == 0 && g_get_monotonic_time () < deadline)
+    {
+      g_autofree char *text = NULL;
+      const char *line;
+
+      g_usleep (SPAWN_POLL_MS * 1000);
+      if (g_file_get_contents (log, &text, NULL, NULL) && (line = strstr (text, SPAWN_LISTENING)) != NULL)
+        *out_port = g_ascii_strtoull (line + strlen (SPAWN_LISTENING), NULL, 10);
+    }
+  g_assert_cmpuint (*out_port, !=, 0);
+  return process;
+}
+
 JsonNode *
 hg_test_request_port (guint       port,
                       const char *method,

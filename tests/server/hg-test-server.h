@@ -64,6 +64,15 @@ JsonNode     *hg_test_request           (HgTestServer      *ts,
                                          const char        *token,
                                          const char        *body,
                                          guint             *out_status);
+/* The healthguard-server program the tests that start it run
+ * (HG_SERVER_BINARY, set by meson); fails the test when it is not set. */
+const char   *hg_test_server_binary     (void);
+/* Starts that program on @db (with --demo when @demo) and 127.0.0.1:0,
+ * its standard error in @log, and waits for the line that names its port. */
+GSubprocess  *hg_test_spawn_server      (const char        *db,
+                                         const char        *log,
+                                         gboolean           demo,
+                                         guint             *out_port);
 /* A request to a real healthguard-server process on 127.0.0.1:@port (the
  * tests that start the binary); asserts the status is @expected_status,
  * or any 2xx when it is 0. Returns the parsed JSON answer, NULL for an

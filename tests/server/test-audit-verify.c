@@ -14,19 +14,6 @@
 
 #include "hg-test-server.h"
 
-#define POLL_MS          50
-#define START_TIMEOUT_MS 60000
-#define LISTENING        "Listening on http://127.0.0.1:"
-
-static const char *
-server_binary (void)
-{
-  const char *binary = g_getenv ("HG_SERVER_BINARY");
-
-  if (binary == NULL || !g_file_test (binary, G_FILE_TEST_IS_EXECUTABLE))
-    g_error ("HG_SERVER_BINARY must name the healthguard-server program; run with \"meson test\"");
-  return binary;
-}
 
 typedef struct {
   char *dir;
@@ -64,33 +51,11 @@ files_clear (Files *files)
 
 /* --- The server ------------------------------------------------------- */
 
-/* Starts a demo server whose stderr goes to a file, and waits for the line
- * that says where it listens. */
 static GSubprocess *
 server_spawn (Files *files,
               guint *out_port)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
-  const char *argv[] = { server_binary (), "--database", files->db, "--listen", "127.0.0.1:0", "--demo", NULL };
-  gint64 deadline = g_get_monotonic_time () + START_TIMEOUT_MS * 1000;
-  g_autoptr(GError) error = NULL;
-  GSubprocess *process;
-
-  g_subprocess_launcher_set_stderr_file_path (launcher, files->log);
-  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
-  g_assert_no_error (error);
-  *out_port = 0;
-  while (*out_port == 0 && g_get_monotonic_time () < deadline)
-    {
-      g_autofree char *log = NULL;
-      const char *line;
-
-      g_usleep (POLL_MS * 1000);
-      if (g_file_get_contents (files->log, &log, NULL, NULL) && (line = strstr (log, LISTENING)) != NULL)
-        *out_port = g_ascii_strtoull (line + strlen (LISTENING), NULL, 10);
-    }
-  g_assert_cmpuint (*out_port, !=, 0);
-  return process;
+  return hg_test_spawn_server (files->db, files->log, TRUE, out_port);
 }
 
 static char *
@@ -140,7 +105,7 @@ verify (const char  *first_arg,
         const char  *second_arg,
         char       **out_stdout)
 {
-  const char *argv[] = { server_binary (), "--verify-audit", first_arg, second_arg, NULL };
+  const char *argv[] = { hg_test_server_binary (), "--verify-audit", first_arg, second_arg, NULL };
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autofree char *err = NULL;

@@ -16,19 +16,7 @@
 #include "hg-test-server.h"
 
 #define POLL_MS          50
-#define START_TIMEOUT_MS 60000
-#define LISTENING        "Listening on http://127.0.0.1:"
 #define CALL_BUTTON      "{\"type\": \"CALL_BUTTON\", \"patient_id\": \"P002\"}"
-
-static const char *
-server_binary (void)
-{
-  const char *binary = g_getenv ("HG_SERVER_BINARY");
-
-  if (binary == NULL || !g_file_test (binary, G_FILE_TEST_IS_EXECUTABLE))
-    g_error ("HG_SERVER_BINARY must name the healthguard-server program; run with \"meson test\"");
-  return binary;
-}
 
 /* --- Files ------------------------------------------------------------ */
 
@@ -150,27 +138,8 @@ server_start (Server     *server,
               const char *db,
               gboolean    demo)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
-  const char *argv[] = { server_binary (), "--database", db, "--listen", "127.0.0.1:0",
-                         demo ? "--demo" : NULL, NULL };
-  gint64 deadline = g_get_monotonic_time () + START_TIMEOUT_MS * 1000;
-  g_autoptr(GError) error = NULL;
-
   server->log = g_strconcat (db, ".log", NULL);
-  g_subprocess_launcher_set_stderr_file_path (launcher, server->log);
-  server->process = g_subprocess_launcher_spawnv (launcher, argv, &error);
-  g_assert_no_error (error);
-  server->port = 0;
-  while (server->port == 0 && g_get_monotonic_time () < deadline)
-    {
-      g_autofree char *log = NULL;
-      const char *line;
-
-      g_usleep (POLL_MS * 1000);
-      if (g_file_get_contents (server->log, &log, NULL, NULL) && (line = strstr (log, LISTENING)) != NULL)
-        server->port = g_ascii_strtoull (line + strlen (LISTENING), NULL, 10);
-    }
-  g_assert_cmpuint (server->port, !=, 0);
+  server->process = hg_test_spawn_server (db, server->log, demo, &server->port);
 }
 
 /* SIGTERM, a clean exit, and the log file gone. */
@@ -228,7 +197,7 @@ backup (const char  *db,
         char       **out_stderr)
 {
   g_autofree char *option = g_strdup_printf ("--backup=%s", target);
-  const char *argv[] = { server_binary (), "--database", db, option, NULL };
+  const char *argv[] = { hg_test_server_binary (), "--database", db, option, NULL };
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autofree char *out = NULL;
