@@ -10,7 +10,6 @@
 #include "hg-incident-list.h"
 #include "hg-json.h"
 
-#define ACTIVE_STATUSES "open,assigned,acknowledged,in_progress"
 #define PAGE_LIMIT      500
 
 /* --- HTTP requests ------------------------------------------------------ */
@@ -174,24 +173,72 @@ hg_client_request_finish (HgClient      *self,
 
 /* --- The list of active incidents, every page --------------------------- */
 
-static void fetch_page (GTask      *task,
+/* One chain of pages per active status, all at once: while the server
+ * writes one chain's page the app reads another's, which halves a cold
+ * start with 10,000 incidents (docs/PERFORMANCE.md). Incidents that change
+ * status while the chains run may show in two chains or in none; the
+ * stream events held back meanwhile (hg-client.c) set them right, as they
+ * do for a single chain whose pages shift under it. */
+static const char * const active_statuses[] = { "open", "assigned", "acknowledged", "in_progress" };
+
+typedef struct {
+  GPtrArray *incidents;
+  guint      chains;   /* still paging */
+  GError    *error;    /* the first chain's error */
+} FetchActive;
+
+static void
+fetch_active_free (FetchActive *data)
+{
+  g_ptr_array_unref (data->incidents);
+  g_clear_error (&data->error);
+  g_free (data);
+}
+
+typedef struct {
+  GTask      *task;    /* owned: one reference per chain */
+  const char *status;
+} Chain;
+
+static void fetch_page (Chain      *chain,
                         const char *cursor);
+
+/* A chain ends (done or failed); the last one answers the task. */
+static void
+chain_end (Chain  *chain,
+           GError *error)
+{
+  g_autoptr(GTask) task = chain->task;
+  FetchActive *data = g_task_get_task_data (task);
+
+  g_free (chain);
+  if (error != NULL && data->error == NULL)
+    data->error = error;
+  else if (error != NULL)
+    g_error_free (error);
+  if (--data->chains > 0)
+    return;
+  if (data->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&data->error));
+  else
+    g_task_return_pointer (task, g_ptr_array_ref (data->incidents), (GDestroyNotify) g_ptr_array_unref);
+}
 
 static void
 fetch_page_done (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  GPtrArray *incidents = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
+  Chain *chain = user_data;
+  FetchActive *data = g_task_get_task_data (chain->task);
+  GError *error = NULL;
   g_autoptr(JsonNode) answer = hg_client_request_finish (HG_CLIENT (source), result, &error);
   JsonObject *object;
   JsonNode *list, *next;
 
   if (answer == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      chain_end (chain, error);
       return;
     }
   object = json_node_get_object (answer);
@@ -199,7 +246,7 @@ fetch_page_done (GObject      *source,
   next = json_object_get_member (object, "next_cursor");
   if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list))
     {
-      g_task_return_new_error (task, HG_ERROR, HG_ERROR_INTERNAL, _("the incident list has no “incidents”"));
+      chain_end (chain, g_error_new (HG_ERROR, HG_ERROR_INTERNAL, _("the incident list has no “incidents”")));
       return;
     }
   for (guint i = 0; i < json_array_get_length (json_node_get_array (list)); i++)
@@ -210,43 +257,53 @@ fetch_page_done (GObject      *source,
       if (incident == NULL)
         {
           g_prefix_error (&error, "incident list: ");
-          g_task_return_error (task, g_steal_pointer (&error));
+          chain_end (chain, error);
           return;
         }
-      g_ptr_array_add (incidents, incident);
+      g_ptr_array_add (data->incidents, incident);
     }
-  if (next != NULL && json_node_get_value_type (next) == G_TYPE_STRING)
-    fetch_page (g_steal_pointer (&task), json_node_get_string (next));
+  /* Another chain failed: no use fetching more. */
+  if (data->error == NULL && next != NULL && json_node_get_value_type (next) == G_TYPE_STRING)
+    fetch_page (chain, json_node_get_string (next));
   else
-    g_task_return_pointer (task, g_ptr_array_ref (incidents), (GDestroyNotify) g_ptr_array_unref);
+    chain_end (chain, NULL);
 }
 
 static void
-fetch_page (GTask      *task,
+fetch_page (Chain      *chain,
             const char *cursor)
 {
-  HgClient *self = g_task_get_source_object (task);
+  HgClient *self = g_task_get_source_object (chain->task);
   g_autofree char *escaped = cursor ? g_uri_escape_string (cursor, NULL, FALSE) : NULL;
-  g_autofree char *path = g_strdup_printf ("/api/v1/incidents?status=" ACTIVE_STATUSES "&limit=%d%s%s",
+  g_autofree char *path = g_strdup_printf ("/api/v1/incidents?status=%s&limit=%d%s%s", chain->status,
                                            PAGE_LIMIT, escaped ? "&cursor=" : "", escaped ?: "");
 
-  hg_client_request_async (self, "GET", path, NULL, g_task_get_cancellable (task), fetch_page_done, task);
+  hg_client_request_async (self, "GET", path, NULL, g_task_get_cancellable (chain->task), fetch_page_done, chain);
 }
 
-/* All pages of GET /api/v1/incidents?status=<active>; a GPtrArray of
- * HgIncident. */
+/* All pages of GET /api/v1/incidents?status=<each active status>; a
+ * GPtrArray of HgIncident, in no particular order. */
 void
 hg_client_fetch_active_async (HgClient            *self,
                               GCancellable        *cancellable,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  FetchActive *data = g_new0 (FetchActive, 1);
 
   g_task_set_source_tag (task, hg_client_fetch_active_async);
-  g_task_set_task_data (task, g_ptr_array_new_with_free_func (g_object_unref),
-                        (GDestroyNotify) g_ptr_array_unref);
-  fetch_page (task, NULL);
+  data->incidents = g_ptr_array_new_with_free_func (g_object_unref);
+  data->chains = G_N_ELEMENTS (active_statuses);
+  g_task_set_task_data (task, data, (GDestroyNotify) fetch_active_free);
+  for (guint i = 0; i < G_N_ELEMENTS (active_statuses); i++)
+    {
+      Chain *chain = g_new0 (Chain, 1);
+
+      chain->task = g_object_ref (task);
+      chain->status = active_statuses[i];
+      fetch_page (chain, NULL);
+    }
 }
 
 GPtrArray *
