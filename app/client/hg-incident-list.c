@@ -196,6 +196,7 @@ hg_incident_list_replace (HgIncidentList *self,
                           GPtrArray      *incidents)
 {
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  /* id → the object kept for it */
   g_autoptr(GHashTable) taken = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   guint removed;
 
@@ -205,14 +206,21 @@ hg_incident_list_replace (HgIncidentList *self,
     {
       HgIncident *incident = incidents->pdata[i];
       gint64 id = hg_incident_get_id (incident);
-      HgIncident *held = hg_incident_list_lookup (self, id);
+      HgIncident *held = g_hash_table_lookup (taken, &id);
 
-      if (!hg_incident_status_is_active (hg_incident_get_status (incident))
-          || g_hash_table_contains (taken, &id))
+      if (held != NULL)
+        {
+          /* In two answers (pages fetched while it changed): the newer. */
+          if (hg_incident_get_version (incident) > hg_incident_get_version (held))
+            hg_incident_update_from (held, incident);
+          continue;
+        }
+      if (!hg_incident_status_is_active (hg_incident_get_status (incident)))
         continue;
+      held = hg_incident_list_lookup (self, id);
       if (held == NULL)
         held = incident;
-      g_hash_table_add (taken, g_memdup2 (&id, sizeof id));
+      g_hash_table_insert (taken, g_memdup2 (&id, sizeof id), held);
       /* The server's answer is the truth here, even an older version. */
       hg_incident_update_from (held, incident);
       g_ptr_array_add (items, g_object_ref (held));

@@ -7,6 +7,7 @@
 #include "hg-client-enums.h"
 #include "hg-client-private.h"
 #include "hg-error.h"
+#include "hg-incident-list.h"
 #include "hg-json.h"
 #include "hg-test-server.h"
 
@@ -499,6 +500,46 @@ test_apply_events (void)
   g_assert_cmpint (hg_client_get_last_seq (client), ==, 17);
 }
 
+static HgIncident *
+incident_from_frame (gint64      id,
+                     gint64      version,
+                     const char *status)
+{
+  g_autofree char *frame = incident_frame (1, "incident.updated", id, version, status);
+  g_autoptr(JsonNode) node = hg_json_parse (frame, strlen (frame), NULL);
+  JsonNode *data = json_object_get_member (json_node_get_object (node), "data");
+  g_autoptr(GError) error = NULL;
+  HgIncident *incident = hg_json_incident_from_node (data, &error);
+
+  g_assert_no_error (error);
+  return incident;
+}
+
+/* The first fill pages each status on its own, so an incident that moved
+ * meanwhile may come twice: the list holds it once, at its newest. */
+static void
+test_replace_duplicates (void)
+{
+  g_autoptr(HgIncidentList) list = hg_incident_list_new ();
+  g_autoptr(GPtrArray) answer = g_ptr_array_new_with_free_func (g_object_unref);
+  HgIncident *held;
+
+  g_ptr_array_add (answer, incident_from_frame (1, 2, "open"));
+  g_ptr_array_add (answer, incident_from_frame (2, 1, "open"));
+  g_ptr_array_add (answer, incident_from_frame (1, 4, "acknowledged"));
+  g_ptr_array_add (answer, incident_from_frame (2, 3, "resolved"));
+  g_ptr_array_add (answer, incident_from_frame (1, 3, "assigned"));
+  hg_incident_list_replace (list, answer);
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 2);
+  held = hg_incident_list_lookup (list, 1);
+  g_assert_cmpint (hg_incident_get_version (held), ==, 4);
+  g_assert_cmpint (hg_incident_get_status (held), ==, HG_INCIDENT_STATUS_ACKNOWLEDGED);
+  /* A later resolved answer wins too; the stream's event removes it. */
+  held = hg_incident_list_lookup (list, 2);
+  g_assert_cmpint (hg_incident_get_version (held), ==, 3);
+}
+
 static void
 count_staff_updated (HgClient *client,
                      HgStaff  *staff,
@@ -560,6 +601,7 @@ main (int   argc,
   g_test_add_func ("/client/resync", test_resync);
   g_test_add_func ("/client/unreachable", test_unreachable);
   g_test_add_func ("/client/apply-events", test_apply_events);
+  g_test_add_func ("/client/replace-duplicates", test_replace_duplicates);
   g_test_add_func ("/client/staff-events", test_staff_events);
   g_test_add_func ("/client/backoff", test_backoff);
 
