@@ -7,10 +7,10 @@
 #include <glib/gi18n.h>
 
 #include "hg-action-dialog.h"
+#include "hg-incident-act.h"
 #include "hg-incident-format.h"
 #include "hg-incident-pane.h"
 #include "hg-incident-rows.h"
-#include "hg-lifecycle.h"
 #include "hg-models-private.h"
 #include "hg-window.h"
 
@@ -171,21 +171,11 @@ update_fields (HgIncidentPane *self)
   update_age (self);
 }
 
-/* May this person take @action now? The same rules the server applies. */
 static gboolean
 may (HgIncidentPane *self,
      HgAction        action)
 {
-  HgStaff *assignee;
-
-  if (self->client == NULL || self->incident == NULL)
-    return FALSE;
-  assignee = hg_incident_get_assignee (self->incident);
-  return hg_lifecycle_check (hg_incident_get_status (self->incident),
-                             assignee ? hg_staff_get_id (assignee) : NULL,
-                             hg_incident_get_escalation_level (self->incident),
-                             action, hg_client_get_staff_id (self->client),
-                             hg_client_get_role (self->client), TRUE, NULL, NULL);
+  return hg_incident_may (self->client, self->incident, action);
 }
 
 static void
@@ -265,18 +255,8 @@ refresh_detail (HgIncidentPane *self)
 
 typedef struct {
   HgIncidentPane *self;
-  HgIncident     *incident;   /* the live one */
-  HgIncident     *before;     /* a copy from before the optimistic change */
+  HgIncident     *incident;
 } ActData;
-
-static void
-act_data_free (ActData *data)
-{
-  g_object_unref (data->self);
-  g_object_unref (data->incident);
-  g_object_unref (data->before);
-  g_free (data);
-}
 
 static void
 act_done (GObject      *source,
@@ -284,34 +264,21 @@ act_done (GObject      *source,
           gpointer      user_data)
 {
   ActData *data = user_data;
-  HgIncidentPane *self = data->self;
+  g_autoptr(HgIncidentPane) self = data->self;
+  g_autoptr(HgIncident) incident = data->incident;
   g_autoptr(GError) error = NULL;
-  g_autoptr(HgIncident) answer = hg_client_act_finish (HG_CLIENT (source), result, &error);
 
-  if (self->acting_on == data->incident)
+  g_free (data);
+  if (self->acting_on == incident)
     g_clear_object (&self->acting_on);
-  if (answer == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!hg_incident_act_finish (result, &error) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      g_autofree char *message = NULL;
-
-      /* Roll back, unless the server's own news came meanwhile. */
-      if (hg_incident_get_version (data->incident) == hg_incident_get_version (data->before))
-        hg_incident_update_from (data->incident, data->before);
       /* Translators: %s is the server's explanation */
-      message = g_strdup_printf (_("Not done: %s"), error->message);
+      g_autofree char *message = g_strdup_printf (_("Not done: %s"), error->message);
+
       toast (self, message);
     }
   update_actions (self);
-  act_data_free (data);
-}
-
-static HgIncident *
-copy_incident (HgIncident *incident)
-{
-  HgIncident *copy = hg_incident_new ();
-
-  hg_incident_update_from (copy, incident);
-  return copy;
 }
 
 /* Shows what the action should lead to at once; the server's answer (or
@@ -321,8 +288,6 @@ run_action (HgIncidentPane *self,
             HgAction        action,
             const char     *body_json)
 {
-  g_autoptr(HgIncident) expected = NULL;
-  HgIncidentStatus next;
   ActData *data;
 
   if (self->incident == NULL || self->client == NULL || self->acting_on != NULL)
@@ -330,21 +295,9 @@ run_action (HgIncidentPane *self,
   data = g_new0 (ActData, 1);
   data->self = g_object_ref (self);
   data->incident = g_object_ref (self->incident);
-  data->before = copy_incident (self->incident);
-
-  expected = copy_incident (self->incident);
-  if (hg_lifecycle_check (expected->status, expected->assignee ? hg_staff_get_id (expected->assignee) : NULL,
-                          expected->escalation_level, action, hg_client_get_staff_id (self->client),
-                          hg_client_get_role (self->client), TRUE, &next, NULL))
-    expected->status = next;
-  if (action == HG_ACTION_CLAIM && hg_client_get_staff (self->client) != NULL)
-    g_set_object (&expected->assignee, hg_client_get_staff (self->client));
   g_set_object (&self->acting_on, self->incident);
-  hg_incident_update_from (self->incident, expected);
+  hg_incident_act_async (self->client, self->incident, action, body_json, self->cancellable, act_done, data);
   update_actions (self);
-
-  hg_client_act_async (self->client, hg_incident_get_id (data->incident), hg_action_to_string (action),
-                       body_json, self->cancellable, act_done, data);
 }
 
 static void
