@@ -14,6 +14,8 @@
 struct _HgApplication {
   AdwApplication  parent_instance;
   GSettings      *settings;
+  /* The alarm sound, started (and self-tested) at start-up. */
+  HgAlarmSound   *sound;
   /* --demo-login: "STAFF:PASSWORD@URL", for build-aux/dev demo only. */
   char           *demo_login;
 };
@@ -35,6 +37,52 @@ hg_application_get_settings (HgApplication *self)
 {
   g_return_val_if_fail (HG_IS_APPLICATION (self), NULL);
   return self->settings;
+}
+
+HgAlarmSound *
+hg_application_get_alarm_sound (HgApplication *self)
+{
+  g_return_val_if_fail (HG_IS_APPLICATION (self), NULL);
+  return self->sound;
+}
+
+/* A sound that fails must be seen: the signed-in windows raise a technical
+ * alarm (hg-alarm-monitor.c), and the desktop says it even before anyone
+ * signs in. */
+static void
+on_sound_failed (HgApplication *self,
+                 const GError  *error)
+{
+  g_autoptr(GNotification) notification = g_notification_new (_("Alarm sound unavailable"));
+  /* Translators: %s says what failed, from the audio system */
+  g_autofree char *body = g_strdup_printf (_("Alarms still show on screen but cannot be heard here: %s"),
+                                           error ? error->message : "");
+
+  g_warning ("The alarm sound does not work: %s", error ? error->message : "(unknown)");
+  g_notification_set_body (notification, body);
+  g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_URGENT);
+  g_application_send_notification (G_APPLICATION (self), "alarm-sound", notification);
+}
+
+static void
+sound_started (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* A failure was said by ::failed already. */
+  if (hg_alarm_sound_start_finish (HG_ALARM_SOUND (source), result, &error))
+    {
+      g_debug ("The alarm sound plays on “%s”", hg_alarm_sound_get_sink_description (HG_ALARM_SOUND (source)));
+      g_application_withdraw_notification (G_APPLICATION (user_data), "alarm-sound");
+    }
+}
+
+static void
+update_volume (HgApplication *self)
+{
+  hg_alarm_sound_set_volume (self->sound, g_settings_get_double (self->settings, "alarm-volume"));
 }
 
 /* Demo only: build-aux/dev demo opens the app signed in as a nurse at a
@@ -152,6 +200,15 @@ hg_application_startup (GApplication *app)
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.preferences", preferences_accels);
+
+  /* The self-test: the pipeline must reach PLAYING, at start, before any
+   * alarm needs it. It then runs on silence, ready. */
+  self->sound = hg_alarm_sound_new (NULL);
+  update_volume (self);
+  g_signal_connect_object (self->settings, "changed::alarm-volume", G_CALLBACK (update_volume), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sound, "failed", G_CALLBACK (on_sound_failed), self, G_CONNECT_SWAPPED);
+  hg_alarm_sound_start_async (self->sound, NULL, sound_started, self);
 }
 
 static void
@@ -159,6 +216,7 @@ hg_application_finalize (GObject *object)
 {
   HgApplication *self = HG_APPLICATION (object);
 
+  g_clear_object (&self->sound);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->demo_login, g_free);
   G_OBJECT_CLASS (hg_application_parent_class)->finalize (object);

@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "hg-alarm-sound.h"
+
 G_BEGIN_DECLS
 
 #define HG_APPLICATION_ID "org.healthguard.Ops"
@@ -13,5 +15,7 @@ G_DECLARE_FINAL_TYPE (HgApplication, hg_application, HG, APPLICATION, AdwApplica
 HgApplication *hg_application_new          (void);
 /* The app's settings (org.healthguard.Ops). */
 GSettings     *hg_application_get_settings (HgApplication *self);
+/* The alarm sound, started at start-up; NULL before. (transfer none) */
+HgAlarmSound  *hg_application_get_alarm_sound (HgApplication *self);
 
 G_END_DECLS

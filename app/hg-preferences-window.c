@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hg-application.h"
 #include "hg-preferences-window.h"
 
 /* The positions of the mode row, and the schema's nicks for them. */
@@ -20,6 +21,7 @@ struct _HgPreferencesWindow {
   GtkSwitch            *notifications_switch;
   GtkScale             *volume_scale;
   GtkAdjustment        *volume_adjustment;
+  GtkAdjustment        *silence_adjustment;
 };
 
 G_DEFINE_FINAL_TYPE (HgPreferencesWindow, hg_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -101,6 +103,27 @@ format_volume (GtkScale *scale,
   return g_strdup_printf (_("%d %%"), (int) (value * 100 + 0.5));
 }
 
+/* Plays one burst of each priority through the same pipeline as the
+ * alarms, so that someone hears what an alarm will sound like here. */
+static void
+on_test_sound (HgPreferencesWindow *self)
+{
+  GApplication *app = g_application_get_default ();
+  HgAlarmSound *sound = HG_IS_APPLICATION (app) ? hg_application_get_alarm_sound (HG_APPLICATION (app)) : NULL;
+  g_autofree char *message = NULL;
+
+  if (sound == NULL || hg_alarm_sound_get_failed (sound))
+    /* Translators: %s says what failed, from the audio system */
+    message = g_strdup_printf (_("The alarm sound does not work: %s"),
+                               sound && hg_alarm_sound_get_error (sound) ? hg_alarm_sound_get_error (sound)->message
+                                                                          : _("no audio output"));
+  else if (!hg_alarm_sound_test_patterns (sound))
+    message = g_strdup (_("An alarm is sounding: test again once it is over"));
+  else
+    message = g_strdup (_("Playing low, medium and high priority"));
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
+}
+
 static void
 bind_settings (HgPreferencesWindow *self)
 {
@@ -113,6 +136,8 @@ bind_settings (HgPreferencesWindow *self)
   g_settings_bind (self->settings, "desktop-notifications", self->notifications_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "alarm-volume", self->volume_adjustment, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "alarm-silence-seconds", self->silence_adjustment, "value",
                    G_SETTINGS_BIND_DEFAULT);
 }
 
@@ -189,7 +214,9 @@ hg_preferences_window_class_init (HgPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HgPreferencesWindow, notifications_switch);
   gtk_widget_class_bind_template_child (widget_class, HgPreferencesWindow, volume_scale);
   gtk_widget_class_bind_template_child (widget_class, HgPreferencesWindow, volume_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, HgPreferencesWindow, silence_adjustment);
   gtk_widget_class_bind_template_callback (widget_class, on_ward_apply);
+  gtk_widget_class_bind_template_callback (widget_class, on_test_sound);
 }
 
 static void

@@ -10,6 +10,7 @@
 
 #include "hg-bell-button.h"
 #include "hg-board-page.h"
+#include "hg-alarm-monitor.h"
 #include "hg-notifier.h"
 #include "hg-preferences-window.h"
 #include "hg-window-private.h"
@@ -30,6 +31,14 @@ get_settings (HgWindow *self)
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
 
   return HG_IS_APPLICATION (app) ? hg_application_get_settings (HG_APPLICATION (app)) : NULL;
+}
+
+static HgAlarmSound *
+app_sound (HgWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  return HG_IS_APPLICATION (app) ? hg_application_get_alarm_sound (HG_APPLICATION (app)) : NULL;
 }
 
 static gboolean
@@ -118,6 +127,13 @@ hg_window_actions_set_client (HgWindow *self,
   if (client != NULL && hg_client_get_token (client) == NULL)
     client = NULL;
   hg_bell_button_set_client (child (self, "bell_button"), client);
+  /* The alarms of this screen, for as long as someone is signed in. */
+  g_object_set_data_full (G_OBJECT (self), "hg-alarm-monitor",
+                          client && settings && app_sound (self)
+                            ? hg_alarm_monitor_new (gtk_window_get_application (GTK_WINDOW (self)), settings,
+                                                    client, app_sound (self))
+                            : NULL,
+                          g_object_unref);
   g_object_set_data_full (G_OBJECT (self), "hg-notifier",
                           client && settings ? hg_notifier_new (GTK_WINDOW (self), settings, client) : NULL,
                           g_object_unref);
