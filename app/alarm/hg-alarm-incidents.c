@@ -191,8 +191,10 @@ sync_incident (HgAlarm    *self,
 void
 _hg_alarm_sync_all (HgAlarm *self)
 {
+  _hg_alarm_begin_batch (self);
   for (guint i = 0; i < self->mirror->len; i++)
     sync_incident (self, self->mirror->pdata[i], FALSE, TRUE);
+  _hg_alarm_end_batch (self);
 }
 
 static void
@@ -283,8 +285,10 @@ on_items_changed (HgAlarm    *self,
       if (g_hash_table_contains (kept, incident) && untrack (self, incident))
         forget (self, hg_incident_get_id (incident));
     }
+  _hg_alarm_begin_batch (self);
   for (guint i = 0; i < fresh->len; i++)
     sync_incident (self, fresh->pdata[i], FALSE, FALSE);
+  _hg_alarm_end_batch (self);
   _hg_alarm_update_sound (self);
 }
 

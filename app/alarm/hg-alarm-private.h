@@ -21,6 +21,7 @@ struct _HgAlarm {
   HgAlarmClock   *clock;
 
   GListStore     *active;          /* HgActiveAlarm, hg_active_alarm_compare order */
+  GPtrArray      *pending;         /* HgActiveAlarm added in a batch, not yet in active */
   GHashTable     *entries;         /* gint64 key → Entry */
   int             sounding;        /* the HgAlarmPriority playing, or -1 */
   gboolean        stop_now;        /* a person just quietened what sounds */
@@ -69,6 +70,11 @@ void          _hg_alarm_set_priority   (HgAlarm           *self,
                                         HgAlarmPriority    priority);
 /* A new alarm condition (IEC 60601-1-8): it ends a silence. */
 void          _hg_alarm_new_condition  (HgAlarm           *self);
+/* Between these, new alarms wait and go into the active list at the end,
+ * sorted, with one items-changed: a first fill of thousands of incidents
+ * must not sort and announce them one by one. */
+void          _hg_alarm_begin_batch    (HgAlarm           *self);
+void          _hg_alarm_end_batch      (HgAlarm           *self);
 /* Tells the speaker what the entries now call for, if anything changed. */
 void          _hg_alarm_update_sound   (HgAlarm           *self);
 

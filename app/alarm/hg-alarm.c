@@ -77,7 +77,10 @@ _hg_alarm_add (HgAlarm           *self,
   entry->item = hg_active_alarm_new (kind, incident, priority, reason, since);
   hg_active_alarm_set_audible (entry->item, audible);
   g_hash_table_insert (self->entries, g_memdup2 (&key, sizeof key), entry);
-  g_list_store_insert_sorted (self->active, entry->item, hg_active_alarm_compare, NULL);
+  if (self->pending != NULL)
+    g_ptr_array_add (self->pending, g_object_ref (entry->item));
+  else
+    g_list_store_insert_sorted (self->active, entry->item, hg_active_alarm_compare, NULL);
   notify (self, PROP_N_ACTIVE);
   g_debug ("Active: %s (%s priority)", hg_active_alarm_get_title (entry->item),
            hg_alarm_priority_to_string (priority));
@@ -94,6 +97,49 @@ remove_item (HgAlarm       *self,
 
   if (g_list_store_find (self->active, item, &position))
     g_list_store_remove (self->active, position);
+  else if (self->pending != NULL)
+    g_ptr_array_remove (self->pending, item);
+}
+
+static int
+compare_pointers (gconstpointer a,
+                  gconstpointer b)
+{
+  return hg_active_alarm_compare (*(HgActiveAlarm **) a, *(HgActiveAlarm **) b, NULL);
+}
+
+void
+_hg_alarm_begin_batch (HgAlarm *self)
+{
+  g_assert (self->pending == NULL);
+  self->pending = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+void
+_hg_alarm_end_batch (HgAlarm *self)
+{
+  g_autoptr(GPtrArray) pending = g_steal_pointer (&self->pending);
+  g_autoptr(GPtrArray) all = NULL;
+  guint n;
+
+  g_assert (pending != NULL);
+  if (pending->len == 0)
+    return;
+  /* One alarm (the usual case): in its place, and only there. */
+  if (pending->len == 1)
+    {
+      g_list_store_insert_sorted (self->active, pending->pdata[0], hg_active_alarm_compare, NULL);
+      return;
+    }
+  /* The ones held already, and the new ones: one sort, one splice. */
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->active));
+  all = g_ptr_array_new_full (n + pending->len, g_object_unref);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (all, g_list_model_get_item (G_LIST_MODEL (self->active), i));
+  for (guint i = 0; i < pending->len; i++)
+    g_ptr_array_add (all, g_object_ref (pending->pdata[i]));
+  g_ptr_array_sort (all, compare_pointers);
+  g_list_store_splice (self->active, 0, n, all->pdata, all->len);
 }
 
 void
@@ -129,7 +175,11 @@ reposition (HgAlarm       *self,
   guint position;
 
   if (!g_list_store_find (self->active, item, &position))
-    g_assert_not_reached ();
+    {
+      /* Waits in the batch: the end of it sorts it. */
+      g_assert (self->pending != NULL && g_ptr_array_find (self->pending, item, NULL));
+      return;
+    }
   if (position > 0)
     prev = g_list_model_get_item (model, position - 1);
   next = g_list_model_get_item (model, position + 1);

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "hg-active-alarm-private.h"
 #include "hg-alarm.h"
 #include "hg-alarm-enums.h"
 #include "hg-fake-clock.h"
@@ -748,6 +749,32 @@ test_refetch_is_not_new (Fixture       *f,
   assert_log (f, "play:medium@5000");
 }
 
+/* A first fill of many incidents comes in one items-changed, sorted:
+ * 5,000 unacknowledged incidents of a ward must not be sorted and
+ * announced one by one (the app's start benchmark). */
+static void
+test_fill_in_one_change (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GPtrArray) fetched = g_ptr_array_new_with_free_func (g_object_unref);
+  static const char *const severities[] = { "low", "medium", "high", "critical" };
+
+  hg_alarm_set_station (f->alarm, WARD);
+  apply (f, 1, 1, "open", "medium", WARD, NULL);
+  assert_changes (f, "0-0+1");
+  g_ptr_array_add (fetched, incident_new (1, 1, "open", "medium", WARD, NULL));
+  for (gint64 id = 2; id <= 200; id++)
+    g_ptr_array_add (fetched, incident_new (id, 1, "open", severities[id % 4], WARD, NULL));
+  hg_incident_list_replace (f->list, fetched);
+
+  assert_changes (f, "0-1+200");
+  g_assert_cmpuint (n_active (f), ==, 200);
+  for (guint i = 1; i < 200; i++)
+    g_assert_cmpint (hg_active_alarm_compare (active_at (f, i - 1), active_at (f, i), NULL), <, 0);
+  g_assert_cmpint (hg_active_alarm_get_priority (active_at (f, 0)), ==, HG_ALARM_PRIORITY_HIGH);
+  g_assert_cmpint (hg_active_alarm_get_priority (active_at (f, 199)), ==, HG_ALARM_PRIORITY_LOW);
+}
+
 static void
 test_dispose_stops (Fixture       *f,
                     gconstpointer  data)
@@ -798,6 +825,7 @@ main (int   argc,
   ADD ("technical/audio", test_audio_failed);
   ADD ("list/order", test_order);
   ADD ("list/refetch", test_refetch_is_not_new);
+  ADD ("list/fill-in-one-change", test_fill_in_one_change);
   ADD ("dispose/stops", test_dispose_stops);
 
 #undef ADD
