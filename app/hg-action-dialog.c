@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "hg-a11y.h"
 #include "hg-action-dialog.h"
 #include "hg-incident-format.h"
 #include "hg-json.h"
@@ -80,6 +81,7 @@ new_dialog (Question   *question,
                                               ? ADW_RESPONSE_DESTRUCTIVE : ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "confirm");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  hg_a11y_fix_mnemonic_buttons (dialog);
   g_object_set_data_full (G_OBJECT (dialog), "hg-question", question, (GDestroyNotify) question_free);
   return dialog;
 }

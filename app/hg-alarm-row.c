@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hg-a11y.h"
 #include "hg-alarm-row.h"
 #include "hg-incident-act.h"
 #include "hg-incident-format.h"
@@ -284,6 +285,7 @@ hg_alarm_row_init (HgAlarmRow *self)
   for (guint i = 0; i < N_ROW_ACTIONS; i++)
     {
       self->buttons[i] = gtk_button_new_with_mnemonic (action_label (row_actions[i]));
+      hg_a11y_fix_mnemonic_button (GTK_BUTTON (self->buttons[i]));
       gtk_widget_add_css_class (self->buttons[i], "pill");
       gtk_widget_add_css_class (self->buttons[i], "alarm-button");
       if (row_actions[i] != HG_ACTION_DECLINE)

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hg-a11y.h"
 #include "hg-action-dialog.h"
 #include "hg-alarm-row.h"
 #include "hg-alarm-window.h"
@@ -150,7 +151,7 @@ update_band (HgAlarmWindow *self)
     silence = g_strdup_printf (ngettext ("_Silence for %u s", "_Silence for %u s",
                                          hg_alarm_get_silence_duration (self->alarm)),
                                hg_alarm_get_silence_duration (self->alarm));
-  gtk_button_set_label (self->silence_button, silence);
+  hg_a11y_set_button_label (self->silence_button, silence);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "alarm.silence",
                                  hg_alarm_get_sounding_priority (self->alarm) >= 0 || silenced);
 }
@@ -479,4 +480,5 @@ hg_alarm_window_init (HgAlarmWindow *self)
   self->rows = g_ptr_array_new ();
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  hg_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
 }

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hg-a11y.h"
 #include "hg-bell-button.h"
 #include "hg-incident-format.h"
 
@@ -461,6 +462,7 @@ static void
 hg_bell_button_init (HgBellButton *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  hg_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
 
   self->store = g_list_store_new (HG_TYPE_NOTIFICATION);
   gtk_list_box_bind_model (self->list_box, G_LIST_MODEL (self->store), create_row, self, NULL);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "hg-a11y.h"
 #include "hg-board-page.h"
 #include "hg-incident-format.h"
 #include "hg-incident-pane.h"
@@ -662,6 +663,7 @@ static void
 hg_board_page_init (HgBoardPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  hg_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
 
   gtk_string_list_append (self->wards, _("All wards"));
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));

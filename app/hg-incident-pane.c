@@ -6,6 +6,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "hg-a11y.h"
 #include "hg-action-dialog.h"
 #include "hg-incident-act.h"
 #include "hg-incident-format.h"
@@ -599,6 +600,7 @@ static void
 hg_incident_pane_init (HgIncidentPane *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  hg_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   gtk_list_box_set_placeholder (self->notes_list, placeholder (_("No notes yet")));
   gtk_list_box_set_placeholder (self->timeline_list, placeholder (_("Loading…")));

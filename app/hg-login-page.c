@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hg-a11y.h"
 #include "hg-application.h"
 #include "hg-credentials.h"
 #include "hg-error.h"
@@ -101,7 +102,7 @@ set_busy (HgLoginPage *self,
           gboolean     busy)
 {
   gtk_widget_set_sensitive (GTK_WIDGET (self->sign_in_button), !busy);
-  gtk_button_set_label (self->sign_in_button, busy ? _("Signing In…") : _("_Sign In"));
+  hg_a11y_set_button_label (self->sign_in_button, busy ? _("Signing In…") : _("_Sign In"));
   /* GTK 4.8 names a button by its label property, underline and all, and
    * then by its label child again ("_Sign In Sign In"): the child's text
    * alone is the name a screen reader should say. */
@@ -502,5 +503,6 @@ hg_login_page_init (HgLoginPage *self)
 {
   self->keyring_cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  hg_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
   set_busy (self, FALSE);
 }

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hg-a11y.h"
 #include "hg-application.h"
 #include "hg-preferences-window.h"
 
@@ -223,5 +224,6 @@ static void
 hg_preferences_window_init (HgPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  hg_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
   gtk_scale_set_format_value_func (self->volume_scale, format_volume, NULL, NULL);
 }

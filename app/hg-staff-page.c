@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hg-a11y.h"
 #include "hg-staff-page.h"
 #include "hg-staff-row.h"
 #include "hg-window.h"
@@ -627,6 +628,7 @@ static void
 hg_staff_page_init (HgStaffPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  hg_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
   self->staff = g_list_store_new (HG_TYPE_STAFF);
   for (guint i = 0; i < HG_STAFF_ROW_N_COLUMNS; i++)
     self->columns[i] = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);

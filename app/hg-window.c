@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hg-a11y.h"
 #include "hg-board-cache.h"
 #include "hg-board-page.h"
 #include "hg-first-frame.h"
@@ -391,6 +392,7 @@ static void
 hg_window_init (HgWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  hg_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
   hg_window_actions_init (self);
   self->clock_source = g_timeout_add_seconds (30, tick, self);
   self->board_cache = hg_board_cache_new (NULL);
