@@ -22,12 +22,16 @@ struct _HgApplication {
 
 G_DEFINE_FINAL_TYPE (HgApplication, hg_application, ADW_TYPE_APPLICATION)
 
+/* One instance per desktop session, which a second start hands its
+ * command line to. --gapplication-app-id=org.healthguard.Ops.NAME runs
+ * another one beside it: a ward station and a personal workstation on one
+ * screen, as the end-to-end tests run them. */
 HgApplication *
 hg_application_new (void)
 {
   return g_object_new (HG_TYPE_APPLICATION,
                        "application-id", HG_APPLICATION_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS | G_APPLICATION_CAN_OVERRIDE_APP_ID,
                        "resource-base-path", "/org/healthguard/Ops",
                        NULL);
 }
