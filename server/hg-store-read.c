@@ -9,13 +9,12 @@
 #include "hg-json.h"
 #include "hg-store-private.h"
 
-#define ACTIVE_STATUSES "('assigned','acknowledged','in_progress')"
 
 #define STAFF_SELECT \
   "SELECT s.id, s.name, s.role, s.specialty, s.ward, s.available, s.disabled, s.last_assigned_at," \
   " EXISTS (SELECT 1 FROM shifts h WHERE h.staff_id = s.id AND h.ends_at > ?1 AND h.starts_at <= ?1)," \
   " EXISTS (SELECT 1 FROM tokens t WHERE t.staff_id = s.id AND t.expires_at > ?1 AND t.revoked_at IS NULL)," \
-  " (SELECT count(*) FROM incidents i WHERE i.assignee_id = s.id AND i.status IN " ACTIVE_STATUSES ")" \
+  " s.active_incidents" \
   " FROM staff s"
 
 #define INCIDENT_SELECT \

@@ -216,6 +216,51 @@ test_end_phase (Fixture       *f,
   g_assert_cmpint (hg_test_sql_int (hg_test_server_db_path (f->ts), "SELECT count(*) FROM incidents"), ==, 2);
 }
 
+/* Routing reads each candidate's workload from a counter the database keeps
+ * (migration 009); it must equal a count of their active incidents through
+ * every kind of change, and routing must follow it. */
+#define WORKLOAD_MISMATCHES \
+  "SELECT count(*) FROM staff s WHERE s.active_incidents <> (SELECT count(*) FROM incidents i" \
+  " WHERE i.assignee_id = s.id AND i.status IN ('assigned','acknowledged','in_progress'))"
+
+static void
+test_workload_counter (Fixture       *f,
+                       gconstpointer  data)
+{
+  const char *db = hg_test_server_db_path (f->ts);
+  g_autoptr(JsonNode) first = post (f, "CARDIAC_ARREST", "P001");
+  g_autoptr(JsonNode) second = post (f, "CARDIAC_ARREST", "P002");
+  g_autoptr(JsonNode) pump = post (f, "INFUSION_PUMP_OCCLUSION", "P003");
+  g_autoptr(JsonNode) pump_end = hg_test_post_alert (f->ts, f->nurse,
+      "{\"type\": \"INFUSION_PUMP_OCCLUSION\", \"patient_id\": \"P003\", \"phase\": \"end\"}");
+  g_autoptr(JsonNode) again = post (f, "CARDIAC_ARREST", "P001");
+  g_autoptr(JsonNode) third = NULL;
+  g_autofree char *resolve = NULL;
+  const char *a = hg_test_json_string (first, "incident.assignee.id");
+  const char *b = hg_test_json_string (second, "incident.assignee.id");
+
+  g_assert_cmpstr (hg_test_json_string (pump_end, "incident.status"), ==, "resolved");
+  g_assert_true (json_node_get_boolean (hg_test_json_get (again, "deduplicated")));
+  g_assert_cmpint (hg_test_sql_int (db, WORKLOAD_MISMATCHES), ==, 0);
+  g_assert_cmpint (hg_test_sql_int (db, "SELECT sum(active_incidents) FROM staff"), ==, 2);
+
+  /* Reassigned, then resolved, from outside the server's own code paths. */
+  hg_test_sql (db, "UPDATE incidents SET assignee_id = 'D01' WHERE patient_id = 'P002'");
+  g_assert_cmpint (hg_test_sql_int (db, WORKLOAD_MISMATCHES), ==, 0);
+  hg_test_sql (db, "UPDATE incidents SET assignee_id = 'S02' WHERE patient_id = 'P002'");
+  resolve = g_strdup_printf ("UPDATE incidents SET status = 'resolved' WHERE assignee_id = '%s'", a);
+  hg_test_sql (db, resolve);
+  g_assert_cmpint (hg_test_sql_int (db, WORKLOAD_MISMATCHES), ==, 0);
+  g_assert_cmpint (hg_test_sql_int (db, "SELECT sum(active_incidents) FROM staff"), ==, 1);
+
+  /* The cardiologist whose incident was resolved now holds none: the next
+   * cardiac arrest is theirs, not the one still busy. */
+  third = post (f, "CARDIAC_ARREST", "P004");
+  g_assert_cmpstr (a, !=, b);
+  g_assert_cmpstr (hg_test_json_string (third, "incident.assignee.id"), ==, a);
+  g_assert_cmpint (hg_test_sql_int (db, WORKLOAD_MISMATCHES), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -236,6 +281,7 @@ main (int   argc,
   ADD ("nobody-on-duty", test_nobody_on_duty, "1");
   ADD ("ward-nurse", test_ward_nurse, NULL);
   ADD ("end-phase", test_end_phase, NULL);
+  ADD ("workload-counter", test_workload_counter, NULL);
 #undef ADD
 
   return g_test_run ();
