@@ -56,6 +56,18 @@ hg_bench_server_stop (HgBenchServer *server)
   g_clear_pointer (&server->base, g_free);
 }
 
+void
+hg_bench_server_kill (HgBenchServer *server)
+{
+  if (server->process != NULL)
+    {
+      g_subprocess_force_exit (server->process);
+      g_subprocess_wait (server->process, NULL, NULL);
+    }
+  g_clear_object (&server->process);
+  g_clear_pointer (&server->base, g_free);
+}
+
 gboolean
 hg_bench_sql (const char  *db_path,
               const char  *sql,

@@ -20,6 +20,9 @@ gboolean hg_bench_server_start (HgBenchServer  *server,
                                 GError        **error);
 /* SIGTERM, then waits; the server may be started again. */
 void     hg_bench_server_stop  (HgBenchServer  *server);
+/* SIGKILL (no clean shutdown: a crash), then waits; the server may be
+ * started again. */
+void     hg_bench_server_kill  (HgBenchServer  *server);
 
 /* Runs @sql on the database file @db_path (outside the server). */
 gboolean hg_bench_sql          (const char     *db_path,
