@@ -82,6 +82,46 @@ tell_people (HgDb        *db,
   return TRUE;
 }
 
+/* What follows giving @before (the incident as it was) to @staff once the
+ * incident's row says so: the staff member's turn, the timeline, the
+ * stream, and the people told. */
+static char *explain_choice (HgAlertType *type,
+                             HgStaff     *chosen);
+
+static gboolean
+record_assignment (HgDb       *db,
+                   HgIncident *before,
+                   gint64      now,
+                   HgStaff    *staff,
+                   const char *actor_id,
+                   const char *action,
+                   const char *detail,
+                   const char *reason,
+                   GError    **error)
+{
+  g_autofree char *who = NULL;
+  g_autofree char *text = NULL;
+  sqlite3_stmt *stmt;
+
+  stmt = hg_db_prepare (db, "UPDATE staff SET last_assigned_at = ? WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, now);
+  hg_bind_text (stmt, 2, staff->id);
+  if (!hg_db_step_done (db, stmt, error))
+    return FALSE;
+
+  who = hg_assigner_describe (staff);
+  text = detail ? g_strdup_printf ("to %s: %s", who, detail) : g_strdup_printf ("to %s", who);
+  if (!hg_timeline_append (db, before->id, now, actor_id, action, before->status,
+                           HG_INCIDENT_STATUS_ASSIGNED, text, error))
+    return FALSE;
+  hg_events_touch_staff (db, staff->id);
+  if (before->assignee != NULL)
+    hg_events_touch_staff (db, before->assignee->id);
+  return tell_people (db, before, staff, actor_id, reason, now, error);
+}
+
 static gboolean
 assign_to_for (HgDb       *db,
                gint64      incident_id,
@@ -94,8 +134,6 @@ assign_to_for (HgDb       *db,
                GError    **error)
 {
   g_autoptr(HgIncident) before = hg_store_load_incident (db, incident_id, FALSE, error);
-  g_autofree char *who = NULL;
-  g_autofree char *text = NULL;
   sqlite3_stmt *stmt;
 
   if (before == NULL)
@@ -109,24 +147,49 @@ assign_to_for (HgDb       *db,
   sqlite3_bind_int64 (stmt, 3, incident_id);
   if (!hg_db_step_done (db, stmt, error))
     return FALSE;
+  return record_assignment (db, before, now, staff, actor_id, action, detail, reason, error);
+}
 
-  stmt = hg_db_prepare (db, "UPDATE staff SET last_assigned_at = ? WHERE id = ?", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, now);
-  hg_bind_text (stmt, 2, staff->id);
-  if (!hg_db_step_done (db, stmt, error))
-    return FALSE;
+HgStaff *
+hg_assigner_choose_new (HgDb         *db,
+                        HgAlertType  *type,
+                        const char   *ward,
+                        gint64        now,
+                        char        **out_why,
+                        GError      **error)
+{
+  g_autoptr(GPtrArray) candidates = hg_store_load_candidates (db, now, error);
+  g_autoptr(GPtrArray) ranked = NULL;
+  const char *const nobody[] = { NULL };
+  HgStaff *chosen;
 
-  who = hg_assigner_describe (staff);
-  text = detail ? g_strdup_printf ("to %s: %s", who, detail) : g_strdup_printf ("to %s", who);
-  if (!hg_timeline_append (db, incident_id, now, actor_id, action, before->status,
-                           HG_INCIDENT_STATUS_ASSIGNED, text, error))
+  if (candidates == NULL)
+    return NULL;
+  ranked = hg_routing_rank (type, ward, candidates, nobody);
+  if (ranked->len == 0)
+    return NULL;
+  chosen = g_ptr_array_index (ranked, 0);
+  *out_why = explain_choice (type, chosen);
+  return g_object_ref (chosen);
+}
+
+gboolean
+hg_assigner_record_new (HgDb        *db,
+                        gint64       incident_id,
+                        gint64       now,
+                        HgStaff     *staff,
+                        const char  *why,
+                        GError     **error)
+{
+  g_autoptr(HgIncident) before = hg_store_load_incident (db, incident_id, FALSE, error);
+
+  if (before == NULL)
     return FALSE;
-  hg_events_touch_staff (db, staff->id);
-  if (before->assignee != NULL)
-    hg_events_touch_staff (db, before->assignee->id);
-  return tell_people (db, before, staff, actor_id, reason, now, error);
+  /* As it was a moment before, for the timeline and the people told: open,
+   * nobody's. */
+  before->status = HG_INCIDENT_STATUS_OPEN;
+  g_clear_object (&before->assignee);
+  return record_assignment (db, before, now, staff, NULL, "assigned", why, "assigned", error);
 }
 
 gboolean

@@ -55,6 +55,26 @@ gboolean  hg_assigner_assign_to (HgDb       *db,
                                  GError    **error);
 
 char     *hg_assigner_describe (HgStaff *staff);
+/* For a new incident, before its row is written: the person it goes to (a
+ * new reference, and in @out_why the reason), or NULL when nobody may take
+ * it (@error tells a failure apart). The incident is then written already
+ * assigned to them, and hg_assigner_record_new() does the rest: one write
+ * of the row instead of a write and an update. */
+HgStaff  *hg_assigner_choose_new (HgDb         *db,
+                                  HgAlertType  *type,
+                                  const char   *ward,
+                                  gint64        now,
+                                  char        **out_why,
+                                  GError      **error);
+/* What hg_assigner_assign() does after it updates the row, for a new
+ * incident written assigned to @staff: their turn, the timeline ("assigned",
+ * from open), the stream, the notification and the alarm. */
+gboolean  hg_assigner_record_new (HgDb        *db,
+                                  gint64       incident_id,
+                                  gint64       now,
+                                  HgStaff     *staff,
+                                  const char  *why,
+                                  GError     **error);
 
 /* The person hg_assigner_assign() would choose, without assigning: a new
  * reference and in @out_why the reason, or NULL when nobody may take it

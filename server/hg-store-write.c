@@ -113,12 +113,22 @@ create_incident (HgDb        *db,
                  gint64      *out_id,
                  GError     **error)
 {
-  sqlite3_stmt *stmt = hg_db_prepare (db, "INSERT INTO incidents (status, severity, title, alert_type,"
-                                      " patient_id, ward, room, bed, required_role, required_specialty,"
-                                      " dedup_key, created_at) VALUES ('open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                      error);
-  g_autoptr(HgStaff) assignee = NULL;
+  g_autoptr(GError) choose_error = NULL;
+  g_autofree char *why = NULL;
+  g_autoptr(HgStaff) assignee = hg_assigner_choose_new (db, type, alert->ward, now, &why, &choose_error);
+  sqlite3_stmt *stmt;
 
+  if (choose_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&choose_error));
+      return FALSE;
+    }
+  /* Written already assigned: one write of the row and its indexes. */
+  stmt = hg_db_prepare (db, "INSERT INTO incidents (status, severity, title, alert_type,"
+                        " patient_id, ward, room, bed, required_role, required_specialty,"
+                        " dedup_key, created_at, assignee_id, assigned_at)"
+                        " VALUES (?12, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?13, ?14)",
+                        error);
   if (stmt == NULL)
     return FALSE;
   hg_bind_text (stmt, 1, hg_severity_to_string (alert->severity));
@@ -132,18 +142,23 @@ create_incident (HgDb        *db,
   hg_bind_text (stmt, 9, type->specialty);
   hg_bind_text (stmt, 10, alert->dedup_key);
   sqlite3_bind_int64 (stmt, 11, now);
+  hg_bind_text (stmt, 12, assignee != NULL ? "assigned" : "open");
+  if (assignee != NULL)
+    {
+      hg_bind_text (stmt, 13, assignee->id);
+      sqlite3_bind_int64 (stmt, 14, now);
+    }
   if (!hg_db_step_done (db, stmt, error))
     return FALSE;
   *out_id = sqlite3_last_insert_rowid (db->handle);
 
   if (!hg_timeline_append (db, *out_id, now, NULL, "created", -1, HG_INCIDENT_STATUS_OPEN,
-                           alert->message, error) ||
-      !hg_assigner_assign (db, *out_id, now, NULL, NULL, "assigned", &assignee, error))
+                           alert->message, error))
     return FALSE;
   if (assignee == NULL)
     return hg_timeline_append (db, *out_id, now, NULL, "unassigned", -1, -1,
                                "nobody on duty may take it: open for anyone to claim", error);
-  return TRUE;
+  return hg_assigner_record_new (db, *out_id, now, assignee, why, error);
 }
 
 static gboolean

@@ -491,7 +491,11 @@ configure_writer (HgDb    *db,
   /* FULL: a 201 must survive a power cut, not only a crash. */
   return hg_db_exec (db, "PRAGMA journal_mode=WAL;"
                          "PRAGMA synchronous=FULL;"
-                         "PRAGMA foreign_keys=ON;", error);
+                         "PRAGMA foreign_keys=ON;"
+                         /* The writer's change log (hg-store-deadlines.c)
+                          * is a temporary table: kept in memory, not in a
+                          * file written on every change. */
+                         "PRAGMA temp_store=MEMORY;", error);
 }
 
 static void
