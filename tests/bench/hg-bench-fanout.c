@@ -4,9 +4,23 @@
  * 201 to each client's receipt of the incident.created event.
  *
  *   hg-bench-fanout --server PATH [--clients 1000] [--alerts 20] [--interval-ms 100]
+ *                   [--background-rate 0]
  *
- * Prints figures; exits 1 if any client missed any event or a connection
- * failed, so a short run can serve as a smoke test. */
+ * With --background-rate N, N alerts a second of other traffic are posted
+ * while the K are measured: another type (BED_EXIT) on the same patients,
+ * each with its own dedup key, so each opens its own incident and every
+ * client receives its events too; the measured ones (CALL_BUTTON) are told
+ * apart by their type; at most 64 of them wait for their 201 at a time,
+ * so the rate posted falls short of the one asked when the server cannot
+ * keep up. The full run is --clients 1000 --background-rate 100.
+ *
+ * Also prints the CPU the server and this client used while measuring (in
+ * cores' worth) and the server's CPU per frame received: a figure near
+ * 1.00 means that side was the limit.
+ *
+ * Prints figures; exits 1 if any client missed any event, a connection
+ * failed or an alert got no 201, so a short run can serve as a smoke
+ * test. */
 #define G_LOG_DOMAIN "HealthGuard-Bench"
 
 #include "config.h"
@@ -14,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -25,12 +40,15 @@ static char *opt_server;
 static int opt_clients = 1000;
 static int opt_alerts = 20;
 static int opt_interval_ms = 100;
+static int opt_background_rate = 0;
 
 static const GOptionEntry entries[] = {
   { "server", 0, 0, G_OPTION_ARG_FILENAME, &opt_server, "healthguard-server to start", "PATH" },
   { "clients", 0, 0, G_OPTION_ARG_INT, &opt_clients, "WebSocket clients (default 1000)", "N" },
   { "alerts", 0, 0, G_OPTION_ARG_INT, &opt_alerts, "Alerts to post (default 20)", "K" },
   { "interval-ms", 0, 0, G_OPTION_ARG_INT, &opt_interval_ms, "Time between alerts (default 100)", "MS" },
+  { "background-rate", 0, 0, G_OPTION_ARG_INT, &opt_background_rate,
+    "Alerts a second of other traffic while measuring (default 0)", "N" },
   { NULL }
 };
 
@@ -48,7 +66,9 @@ typedef enum {
 
 typedef struct {
   GMainContext *context;
-  SoupSession  *session;
+  SoupSession  *session;        /* sign-ins and the WebSockets */
+  SoupSession  *posts;          /* alerts: a session of their own, as every
+                                 * request walks its session's connections */
   char         *base;
   GPtrArray    *tokens;
   Client       *clients;
@@ -66,6 +86,14 @@ typedef struct {
   guint         posts_done;
   gint64        warmup_id;
   guint         warmup_seen;
+  guint         background_source;
+  gint64        background_started;  /* µs */
+  gint64        background_ended;    /* µs */
+  guint         background_posted;
+  guint         background_done;
+  guint         background_failed;
+  guint64       frames_measured;     /* every frame received while measuring */
+  guint         clients_done;        /* clients that have received every alert */
 } Bench;
 
 static Bench bench;
@@ -153,19 +181,22 @@ login (const char *staff_id)
 
 /* --- Clients ---------------------------------------------------------- */
 
-/* Finds "data":{"id":N of an incident.created frame without a full parse:
- * a thousand clients each parsing every frame would measure the client,
- * not the server. */
+#define MEASURED_TYPE "CALL_BUTTON"
+#define BACKGROUND_TYPE "BED_EXIT"
+
+/* Finds "data":{"id":N of the incident.created frame of a measured alert
+ * without a full parse or a copy: a thousand clients each parsing every
+ * frame would measure the client, not the server. */
 static gint64
 created_incident_id (const char *text,
                      gsize       len)
 {
-  g_autofree char *copy = g_strndup (text, len);
   const char *data;
 
-  if (strstr (copy, "\"type\":\"incident.created\"") == NULL)
+  if (g_strstr_len (text, len, "\"type\":\"incident.created\"") == NULL ||
+      g_strstr_len (text, len, "\"alert_type\":\"" MEASURED_TYPE "\"") == NULL)
     return 0;
-  data = strstr (copy, "\"data\":{\"id\":");
+  data = g_strstr_len (text, len, "\"data\":{\"id\":");
   return data ? g_ascii_strtoll (data + strlen ("\"data\":{\"id\":"), NULL, 10) : 0;
 }
 
@@ -190,6 +221,8 @@ on_message (SoupWebsocketConnection *conn,
       soup_websocket_connection_send_text (conn, "{\"type\": \"resume\", \"since\": 0}");
       return;
     }
+  if (bench.phase == PHASE_MEASURE)
+    bench.frames_measured++;
   id = created_incident_id (text, len);
   if (id == 0)
     return;
@@ -207,7 +240,8 @@ on_message (SoupWebsocketConnection *conn,
       g_hash_table_insert (bench.receipts, g_memdup2 (&id, sizeof id), times);
     }
   g_array_append_val (times, now);
-  client->received++;
+  if (++client->received == (guint) opt_alerts)
+    bench.clients_done++;
 }
 
 static void
@@ -268,18 +302,24 @@ warmup_done (void)
 }
 
 static gboolean
+set_flag (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
 posts_done (void)
 {
   return bench.posts_done == (guint) opt_alerts;
 }
 
+/* Counted as they complete: run_until asks after every dispatch, and a
+ * loop over a thousand clients there would cost more than the frames. */
 static gboolean
 all_received (void)
 {
-  for (int i = 0; i < opt_clients; i++)
-    if (bench.clients[i].conn != NULL && bench.clients[i].received < (guint) opt_alerts)
-      return FALSE;
-  return TRUE;
+  return bench.clients_done >= bench.connected;
 }
 
 /* --- Alerts ----------------------------------------------------------- */
@@ -314,8 +354,8 @@ posted (GObject      *source,
         GAsyncResult *result,
         gpointer      user_data)
 {
-  g_autoptr(GBytes) answer = soup_session_send_and_read_finish (bench.session, result, NULL);
-  SoupMessage *msg = soup_session_get_async_result_message (bench.session, result);
+  g_autoptr(GBytes) answer = soup_session_send_and_read_finish (bench.posts, result, NULL);
+  SoupMessage *msg = soup_session_get_async_result_message (bench.posts, result);
   gint64 id = soup_message_get_status (msg) == 201 ? parse_incident_id (answer) : 0;
   gint64 *at = g_object_get_data (G_OBJECT (msg), "hg-201-at");
   gint64 now = at ? *at : g_get_monotonic_time ();
@@ -336,7 +376,7 @@ post_alert (guint serial,
             GAsyncReadyCallback callback)
 {
   g_autofree char *url = g_strdup_printf ("%s/api/v1/alerts", bench.base);
-  g_autofree char *body = g_strdup_printf ("{\"type\": \"CALL_BUTTON\", \"patient_id\": \"P00%u\","
+  g_autofree char *body = g_strdup_printf ("{\"type\": \"" MEASURED_TYPE "\", \"patient_id\": \"P00%u\","
                                            " \"dedup_key\": \"bench-%u\"}", serial % 8 + 1, serial);
   g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
   g_autofree char *auth = g_strdup_printf ("Bearer %s", (char *) bench.tokens->pdata[0]);
@@ -351,7 +391,7 @@ post_alert (guint serial,
     *sent = g_get_monotonic_time ();
     g_object_set_data_full (G_OBJECT (msg), "hg-sent-at", sent, g_free);
   }
-  soup_session_send_and_read_async (bench.session, msg, G_PRIORITY_DEFAULT, NULL, callback, NULL);
+  soup_session_send_and_read_async (bench.posts, msg, G_PRIORITY_DEFAULT, NULL, callback, NULL);
 }
 
 static void
@@ -359,11 +399,90 @@ warmup_posted (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr(GBytes) answer = soup_session_send_and_read_finish (bench.session, result, NULL);
+  g_autoptr(GBytes) answer = soup_session_send_and_read_finish (bench.posts, result, NULL);
 
   bench.warmup_id = parse_incident_id (answer);
   if (bench.warmup_id == 0)
     bench.missing_posts++;
+}
+
+/* --- Background traffic ------------------------------------------------ */
+
+static void
+background_posted_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GBytes) answer = soup_session_send_and_read_finish (bench.posts, result, NULL);
+  SoupMessage *msg = soup_session_get_async_result_message (bench.posts, result);
+
+  bench.background_done++;
+  if (answer == NULL || soup_message_get_status (msg) != 201)
+    {
+      if (bench.background_failed++ == 0)
+        g_warning ("A background alert answered %u", soup_message_get_status (msg));
+    }
+}
+
+static void
+post_background (guint serial)
+{
+  g_autofree char *url = g_strdup_printf ("%s/api/v1/alerts", bench.base);
+  g_autofree char *body = g_strdup_printf ("{\"type\": \"" BACKGROUND_TYPE "\", \"patient_id\": \"P00%u\","
+                                           " \"dedup_key\": \"background-%u\"}", serial % 8 + 1, serial);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autofree char *auth = g_strdup_printf ("Bearer %s",
+                                           (char *) bench.tokens->pdata[1 % bench.tokens->len]);
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+  soup_session_send_and_read_async (bench.posts, msg, G_PRIORITY_DEFAULT, NULL, background_posted_cb, NULL);
+}
+
+/* At most this many background alerts wait for their answer: a client
+ * session's queue costs it time for every message in it, so a backlog
+ * would slow the client down, not the server. What could not be posted in
+ * time shows as a rate below the one asked. */
+#define BACKGROUND_IN_FLIGHT 64
+
+/* Posts what is due at the rate since the start, so a late tick catches up. */
+static gboolean
+background_tick (gpointer data)
+{
+  gint64 elapsed = g_get_monotonic_time () - bench.background_started;
+  guint64 due = (guint64) elapsed * opt_background_rate / G_USEC_PER_SEC + 1;
+
+  while (bench.background_posted < due &&
+         bench.background_posted - bench.background_done < BACKGROUND_IN_FLIGHT)
+    post_background (bench.background_posted++);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+background_start (void)
+{
+  if (opt_background_rate == 0)
+    return;
+  bench.background_started = g_get_monotonic_time ();
+  bench.background_source = g_timeout_add (MAX (1, MIN (10, 1000 / opt_background_rate)), background_tick, NULL);
+  background_tick (NULL);
+}
+
+static gboolean
+background_idle (void)
+{
+  return bench.background_done == bench.background_posted;
+}
+
+static void
+background_stop (void)
+{
+  if (bench.background_source == 0)
+    return;
+  g_clear_handle_id (&bench.background_source, g_source_remove);
+  bench.background_ended = g_get_monotonic_time ();
+  run_until (background_idle, 60);
 }
 
 static void
@@ -411,6 +530,26 @@ percentile (GArray *sorted,
   return g_array_index (sorted, double, CLAMP (rank, 1, sorted->len) - 1);
 }
 
+/* CPU time (user and system) a process has used, in seconds: @pid is a
+ * process id or "self". */
+static double
+cpu_seconds (const char *pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/stat", pid);
+  g_autofree char *stat = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after;
+
+  /* The command may hold spaces: the fields that follow it are counted
+   * from its closing parenthesis (state is the first, utime the 12th). */
+  if (!g_file_get_contents (path, &stat, NULL, NULL) || !(after = strrchr (stat, ')')))
+    return 0;
+  fields = g_strsplit (after + 2, " ", 14);
+  if (g_strv_length (fields) < 14)
+    return 0;
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
+}
+
 static long
 server_rss_kb (GSubprocess *server)
 {
@@ -437,13 +576,17 @@ main (int   argc,
   g_autofree char *dir = NULL;
   guint64 expected, delivered = 0;
   long rss_idle, rss_connected;
+  double cpu_server, cpu_client;
+  gint64 measure_start, measure_end;
   int status = EXIT_SUCCESS;
 
   g_option_context_add_main_entries (options, entries, NULL);
   if (!g_option_context_parse (options, &argc, &argv, &error) || opt_server == NULL ||
-      opt_clients < 1 || opt_alerts < 1 || opt_interval_ms < 0)
+      opt_clients < 1 || opt_alerts < 1 || opt_interval_ms < 0 || opt_background_rate < 0 ||
+      opt_background_rate > 1000)
     {
-      g_printerr ("usage: hg-bench-fanout --server PATH [--clients N] [--alerts K] [--interval-ms MS]\n");
+      g_printerr ("usage: hg-bench-fanout --server PATH [--clients N] [--alerts K] [--interval-ms MS]"
+                  " [--background-rate N]\n");
       return 2;
     }
   raise_fd_limit ();
@@ -451,6 +594,7 @@ main (int   argc,
   bench.session = soup_session_new_with_options ("max-conns", opt_clients + 16,
                                                  "max-conns-per-host", opt_clients + 16,
                                                  "timeout", 60, NULL);
+  bench.posts = soup_session_new_with_options ("max-conns", 32, "max-conns-per-host", 32, "timeout", 60, NULL);
   bench.posted_at = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   bench.latencies = g_array_new (FALSE, FALSE, sizeof (double));
   bench.sent_at = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
@@ -489,17 +633,28 @@ main (int   argc,
   run_until (warmup_done, 60);
   bench.phase = PHASE_MEASURE;
   rss_connected = server_rss_kb (server);
+  cpu_server = cpu_seconds (g_subprocess_get_identifier (server));
+  cpu_client = cpu_seconds ("self");
+  measure_start = g_get_monotonic_time ();
+  background_start ();
 
+  /* Waits in the loop rather than spinning: a spinning client would take
+   * a core the server may need, and its CPU figure would mean nothing. */
   for (int k = 0; k < opt_alerts; k++)
     {
-      gint64 next = g_get_monotonic_time () + (gint64) opt_interval_ms * 1000;
+      gboolean due = FALSE;
 
+      g_timeout_add (opt_interval_ms, set_flag, &due);
       post_alert (k, posted);
-      while (g_get_monotonic_time () < next)
-        g_main_context_iteration (bench.context, FALSE);
+      while (!due)
+        g_main_context_iteration (bench.context, TRUE);
     }
   run_until (posts_done, 60);
   run_until (all_received, 60);
+  measure_end = g_get_monotonic_time ();
+  cpu_server = cpu_seconds (g_subprocess_get_identifier (server)) - cpu_server;
+  cpu_client = cpu_seconds ("self") - cpu_client;
+  background_stop ();
 
   expected = (guint64) bench.connected * (opt_alerts - bench.missing_posts);
   for (int i = 0; i < opt_clients; i++)
@@ -512,18 +667,33 @@ main (int   argc,
            opt_clients, bench.connected, bench.failed, bench.closed, bench.tokens->len);
   g_print ("fan-out: %d alerts (%u without a 201), one every %d ms\n", opt_alerts, bench.missing_posts,
            opt_interval_ms);
+  if (opt_background_rate > 0)
+    g_print ("fan-out: background traffic: %u alerts (%u without a 201) at %d/s asked, %.1f/s posted over"
+             " %.2f s\n", bench.background_posted, bench.background_failed, opt_background_rate,
+             bench.background_posted * 1e6 / MAX (1, bench.background_ended - bench.background_started),
+             (bench.background_ended - bench.background_started) / 1e6);
   g_print ("fan-out: events delivered %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT "\n", delivered, expected);
   g_print ("fan-out: POST sent to receipt by every client (ms): p50 %.2f  p99 %.2f  max %.2f  (%u samples)\n",
            percentile (bench.end_to_end, 0.50), percentile (bench.end_to_end, 0.99),
            percentile (bench.end_to_end, 1.0), bench.end_to_end->len);
   /* Negative: the event reached the client before the poster read its 201
    * (the server writes the frames in the same loop turn as the answer). */
-  g_print ("fan-out: receipt minus the 201's arrival (ms): p50 %.2f  p99 %.2f  max %.2f\n",
+  g_print ("fan-out: 201 to receipt by every client, receipt minus the 201's arrival (ms):"
+           " p50 %.2f  p99 %.2f  max %.2f  (%u samples)\n",
            percentile (bench.latencies, 0.50), percentile (bench.latencies, 0.99),
-           percentile (bench.latencies, 1.0));
+           percentile (bench.latencies, 1.0), bench.latencies->len);
   g_print ("fan-out: server RSS %ld kB before clients, %ld kB with them connected\n", rss_idle, rss_connected);
+  /* A core's worth (1.00) on either side means the figures above measure
+   * a full CPU's queue, not the fan-out alone. */
+  g_print ("fan-out: CPU while measuring (%.2f s): server %.2f, this client %.2f (cores' worth);"
+           " %" G_GUINT64_FORMAT " frames received (%.0f/s), %.1f us of server CPU each\n",
+           (measure_end - measure_start) / 1e6, cpu_server * 1e6 / MAX (1, measure_end - measure_start),
+           cpu_client * 1e6 / MAX (1, measure_end - measure_start), bench.frames_measured,
+           bench.frames_measured * 1e6 / MAX (1, measure_end - measure_start),
+           cpu_server * 1e6 / MAX (1, bench.frames_measured));
 
-  if (bench.failed > 0 || bench.closed > 0 || bench.missing_posts > 0 || delivered != expected)
+  if (bench.failed > 0 || bench.closed > 0 || bench.missing_posts > 0 || delivered != expected ||
+      bench.background_failed > 0)
     status = EXIT_FAILURE;
   g_subprocess_send_signal (server, SIGTERM);
   g_subprocess_wait (server, NULL, NULL);

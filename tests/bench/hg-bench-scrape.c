@@ -6,12 +6,13 @@
  *   hg-bench-scrape --server PATH [--small 100] [--large 1000000] [--scrapes 500]
  *
  * For each size: the demo hospital, then that many incidents written
- * straight into the database (through the same triggers the server's
- * writes go through), then the server restarted on it and scraped. Prints
- * the time to fill, the scrape's size and its latency (mean, p50, p90, p99,
- * max) as the client sees it and as the server measures itself. Exits 1
- * when a scrape fails or healthguard_incidents does not add up to the
- * incidents in the database; the figures are for people to read. */
+ * straight into the database (hg-bench-fill, through the same triggers
+ * the server's writes go through), then the server restarted on it and
+ * scraped. Prints the time to fill, the scrape's size and its latency
+ * (mean, p50, p90, p99, max) as the client sees it and as the server
+ * measures itself. Exits 1 when a scrape fails or healthguard_incidents
+ * does not add up to the incidents in the database; the figures are for
+ * people to read. */
 #define G_LOG_DOMAIN "HealthGuard-Bench"
 
 #include "config.h"
@@ -22,6 +23,8 @@
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 #include <libsoup/soup.h>
+
+#include "hg-bench-fill.h"
 #include "hg-bench-server.h"
 
 static char *opt_server;
@@ -36,35 +39,6 @@ static const GOptionEntry entries[] = {
   { "scrapes", 0, 0, G_OPTION_ARG_INT, &opt_scrapes, "Scrapes per size (default 500)", "N" },
   { NULL }
 };
-
-/* @n incidents of the last 30 days: most resolved, some still open,
- * acknowledged and resolved at plausible times, written in one
- * transaction. */
-static gboolean
-fill (const char  *db_path,
-      int          n,
-      GError     **error)
-{
-  g_autofree char *sql = g_strdup_printf (
-    "BEGIN;"
-    "WITH RECURSIVE seq (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < %d),"
-    " t (code, severity, role, k) AS (SELECT code, severity, required_role,"
-    "   row_number () OVER (ORDER BY code) - 1 FROM alert_types),"
-    " picked AS (SELECT i, i %% (SELECT count(*) FROM alert_types) AS k,"
-    "   %" G_GINT64_FORMAT " - (%d - i) * 2000 AS created FROM seq)"
-    " INSERT INTO incidents (status, severity, title, alert_type, patient_id, ward, room, required_role,"
-    "   dedup_key, created_at, acknowledged_at, resolved_at)"
-    " SELECT CASE WHEN i %% 50 = 0 THEN 'open' WHEN i %% 50 = 1 THEN 'acknowledged' ELSE 'resolved' END,"
-    "   t.severity, 'history ' || i, t.code, 'P00' || (1 + i %% 8), 'Ward ' || (i %% 12), 'Room ' || (i %% 40),"
-    "   t.role, 'bench:' || i, created,"
-    "   CASE WHEN i %% 50 = 0 THEN NULL ELSE created + 1000 * (5 + i %% 600) END,"
-    "   CASE WHEN i %% 50 IN (0, 1) THEN NULL ELSE created + 1000 * (300 + i %% 3000) END"
-    " FROM picked JOIN t ON t.k = picked.k;"
-    "COMMIT;",
-    n, g_get_real_time () / 1000, n);
-
-  return hg_bench_sql (db_path, sql, error);
-}
 
 static int
 compare_doubles (gconstpointer a,
@@ -111,6 +85,7 @@ bench_size (int      n,
   g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
   g_autofree char *last = NULL;
   HgBenchServer server = { NULL, NULL };
+  HgBenchFill history = { .incidents = n, .events = 0 };
   gint64 start;
   double fill_seconds, total = 0, server_sum, server_count, incidents;
   gsize size = 0;
@@ -122,10 +97,9 @@ bench_size (int      n,
   if (!hg_bench_server_start (&server, opt_server, db, error))
     return FALSE;
   hg_bench_server_stop (&server);
-  start = g_get_monotonic_time ();
-  if (!fill (db, n, error))
+  if (!hg_bench_fill (db, &history, error))
     return FALSE;
-  fill_seconds = (g_get_monotonic_time () - start) / 1e6;
+  fill_seconds = history.seconds;
   if (!hg_bench_server_start (&server, opt_server, db, error))
     return FALSE;
 
