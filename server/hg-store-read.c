@@ -781,8 +781,11 @@ hg_store_incident_stats (HgStore         *self,
                          GError         **error)
 {
   gint64 since = hg_time_now_ms () - window_ms;
-  sqlite3_stmt *stmt = hg_db_prepare (self->reader, "SELECT status, severity, count(*) FROM incidents"
-                                      " WHERE created_at >= ? GROUP BY status, severity", error);
+  /* Counted here, not with GROUP BY: grouping made SQLite prefer an index
+   * in (status, severity) order over the window's, and read every
+   * incident ever. incidents_by_created holds both columns. */
+  sqlite3_stmt *stmt = hg_db_prepare (self->reader, "SELECT status, severity FROM incidents"
+                                      " WHERE created_at >= ?", error);
   int rc;
 
   memset (out, 0, sizeof *out);
@@ -794,7 +797,7 @@ hg_store_incident_stats (HgStore         *self,
     {
       HgIncidentStatus status;
       HgSeverity severity;
-      guint count = sqlite3_column_int (stmt, 2);
+      guint count = 1;
 
       if (hg_incident_status_from_string ((const char *) sqlite3_column_text (stmt, 0), &status))
         out->by_status[status] += count;
