@@ -150,6 +150,31 @@ assign_to_for (HgDb       *db,
   return record_assignment (db, before, now, staff, actor_id, action, detail, reason, error);
 }
 
+/* The best of those on duty for an incident of @type in @ward, never one of
+ * @excluded (NULL-terminated); NULL when nobody may take it. */
+static HgStaff *
+choose (HgDb              *db,
+        HgAlertType       *type,
+        const char        *ward,
+        const char *const *excluded,
+        gint64             now,
+        char             **out_why,
+        GError           **error)
+{
+  g_autoptr(GPtrArray) candidates = hg_store_load_candidates (db, now, error);
+  g_autoptr(GPtrArray) ranked = NULL;
+  HgStaff *chosen;
+
+  if (candidates == NULL)
+    return NULL;
+  ranked = hg_routing_rank (type, ward, candidates, excluded);
+  if (ranked->len == 0)
+    return NULL;
+  chosen = g_ptr_array_index (ranked, 0);
+  *out_why = explain_choice (type, chosen);
+  return g_object_ref (chosen);
+}
+
 HgStaff *
 hg_assigner_choose_new (HgDb         *db,
                         HgAlertType  *type,
@@ -158,19 +183,9 @@ hg_assigner_choose_new (HgDb         *db,
                         char        **out_why,
                         GError      **error)
 {
-  g_autoptr(GPtrArray) candidates = hg_store_load_candidates (db, now, error);
-  g_autoptr(GPtrArray) ranked = NULL;
   const char *const nobody[] = { NULL };
-  HgStaff *chosen;
 
-  if (candidates == NULL)
-    return NULL;
-  ranked = hg_routing_rank (type, ward, candidates, nobody);
-  if (ranked->len == 0)
-    return NULL;
-  chosen = g_ptr_array_index (ranked, 0);
-  *out_why = explain_choice (type, chosen);
-  return g_object_ref (chosen);
+  return choose (db, type, ward, nobody, now, out_why, error);
 }
 
 gboolean
@@ -253,27 +268,16 @@ hg_assigner_pick (HgDb        *db,
 {
   g_autoptr(HgIncident) incident = hg_store_load_incident (db, incident_id, FALSE, error);
   g_autoptr(HgAlertType) type = NULL;
-  g_autoptr(GPtrArray) candidates = NULL;
   g_autoptr(GPtrArray) excluded = NULL;
-  g_autoptr(GPtrArray) ranked = NULL;
-  HgStaff *chosen;
 
   if (incident == NULL ||
       !(type = hg_store_load_alert_type (db, incident->alert_type, error)) ||
-      !(candidates = hg_store_load_candidates (db, now, error)) ||
       !(excluded = load_declined (db, incident_id, error)))
     return NULL;
   if (exclude_id != NULL)
     g_ptr_array_add (excluded, g_strdup (exclude_id));
   g_ptr_array_add (excluded, NULL);
-
-  ranked = hg_routing_rank (type, incident->ward, candidates,
-                            (const char *const *) excluded->pdata);
-  if (ranked->len == 0)
-    return NULL;
-  chosen = g_ptr_array_index (ranked, 0);
-  *out_why = explain_choice (type, chosen);
-  return g_object_ref (chosen);
+  return choose (db, type, incident->ward, (const char *const *) excluded->pdata, now, out_why, error);
 }
 
 gboolean
@@ -301,32 +305,20 @@ hg_assigner_assign_for (HgDb        *db,
                         HgStaff    **out_staff,
                         GError     **error)
 {
-  g_autoptr(HgIncident) incident = hg_store_load_incident (db, incident_id, FALSE, error);
-  g_autoptr(HgAlertType) type = NULL;
-  g_autoptr(GPtrArray) candidates = NULL;
-  g_autoptr(GPtrArray) excluded = NULL;
-  g_autoptr(GPtrArray) ranked = NULL;
+  g_autoptr(GError) local_error = NULL;
   g_autofree char *why = NULL;
-  HgStaff *chosen;
+  g_autoptr(HgStaff) chosen = hg_assigner_pick (db, incident_id, now, exclude_id, &why, &local_error);
 
   *out_staff = NULL;
-  if (incident == NULL ||
-      !(type = hg_store_load_alert_type (db, incident->alert_type, error)) ||
-      !(candidates = hg_store_load_candidates (db, now, error)) ||
-      !(excluded = load_declined (db, incident_id, error)))
-    return FALSE;
-  if (exclude_id != NULL)
-    g_ptr_array_add (excluded, g_strdup (exclude_id));
-  g_ptr_array_add (excluded, NULL);
-
-  ranked = hg_routing_rank (type, incident->ward, candidates,
-                            (const char *const *) excluded->pdata);
-  if (ranked->len == 0)
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (chosen == NULL)
     return TRUE;
-  chosen = g_ptr_array_index (ranked, 0);
-  why = explain_choice (type, chosen);
   if (!assign_to_for (db, incident_id, now, chosen, actor_id, action, why, reason, error))
     return FALSE;
-  *out_staff = g_object_ref (chosen);
+  *out_staff = g_steal_pointer (&chosen);
   return TRUE;
 }
