@@ -23,6 +23,7 @@
 #include <gst/gst.h>
 
 #include "hg-alarm-sound.h"
+#include "hg-bench-util.h"
 
 #define DEFAULT_SINK "fakesink sync=true"
 
@@ -198,24 +199,6 @@ watch_sink (HgAlarmSound *sound)
     gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_probe, NULL, NULL);
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-quantile (GArray *sorted,
-          double  q)
-{
-  guint index = (guint) (q * (sorted->len - 1) + 0.5);
-
-  return g_array_index (sorted, double, MIN (index, sorted->len - 1));
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -284,11 +267,11 @@ main (int   argc,
       iterate_until (is_never, NULL, g_rand_int_range (rand, 50, 301));
     }
 
-  g_array_sort (times, compare_doubles);
+  g_array_sort (times, hg_bench_compare_doubles);
   g_print ("%s: %d alarms (%u low, %u medium, %u high), play() to first audible buffer out: "
            "mean %.1f ms, p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
            description, opt_alarms, counts[0], counts[1], counts[2], total / times->len,
-           quantile (times, 0.5), quantile (times, 0.99), quantile (times, 1));
+           hg_bench_percentile (times, 0.5), hg_bench_percentile (times, 0.99), hg_bench_percentile (times, 1));
   g_clear_object (&sound);
   return 0;
 }

@@ -26,6 +26,7 @@
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 #include "hg-bench-server.h"
+#include "hg-bench-util.h"
 
 static char *opt_server;
 static char *opt_app;
@@ -156,20 +157,6 @@ run_for (Run  *run,
   g_clear_handle_id (&run->timeout, g_source_remove);
 }
 
-/* "VmRSS:   123456 kB" → 123456. */
-static gint64
-status_kb (const char *pid,
-           const char *field)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%s/status", pid);
-  g_autofree char *text = NULL;
-  const char *at;
-
-  if (!g_file_get_contents (path, &text, NULL, NULL) || (at = strstr (text, field)) == NULL)
-    return -1;
-  return g_ascii_strtoll (at + strlen (field), NULL, 10);
-}
-
 static gboolean
 run_app (const char  *label,
          const char  *base,
@@ -220,8 +207,8 @@ run_app (const char  *label,
    * the list changed), still reading what it says. */
   if (run.frame_at != 0)
     run_for (&run, opt_settle);
-  rss = status_kb (g_subprocess_get_identifier (app) ?: "0", "VmRSS:");
-  hwm = status_kb (g_subprocess_get_identifier (app) ?: "0", "VmHWM:");
+  rss = hg_bench_process_kb (app, "VmRSS:");
+  hwm = hg_bench_process_kb (app, "VmHWM:");
   g_subprocess_send_signal (app, SIGTERM);
   g_subprocess_wait (app, NULL, NULL);
   g_cancellable_cancel (run.cancellable);

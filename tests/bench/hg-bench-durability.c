@@ -42,6 +42,7 @@
 #include <sqlite3.h>
 
 #include "hg-bench-server.h"
+#include "hg-bench-util.h"
 
 #define KEY_PREFIX "durability/"
 /* Details printed for so many problems, then only counted. */
@@ -181,68 +182,24 @@ run_until (gboolean (*done) (void),
 
 /* --- Setting up ------------------------------------------------------- */
 
-static JsonNode *
-send_json (SoupSession  *session,
-           const char   *method,
-           const char   *path,
-           const char   *token,
-           const char   *body,
-           guint         expected,
-           GError      **error)
-{
-  g_autofree char *url = g_strconcat (bench.server.base, path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
-  g_autoptr(GBytes) answer = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-
-  if (token != NULL)
-    {
-      g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
-
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-    }
-  soup_message_set_request_body_from_bytes (msg, "application/json", request);
-  answer = soup_session_send_and_read (session, msg, NULL, error);
-  if (answer == NULL)
-    return NULL;
-  if (soup_message_get_status (msg) != expected ||
-      !json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s %s answered %u: %.*s", method, path,
-                   soup_message_get_status (msg), (int) MIN (g_bytes_get_size (answer), 200),
-                   (const char *) g_bytes_get_data (answer, NULL));
-      return NULL;
-    }
-  return json_parser_steal_root (parser);
-}
-
 /* The demo admin signs in and makes the integration key the alerts are
  * posted with; it is in the database, so it outlives every restart. */
 static gboolean
 create_key (GError **error)
 {
   g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(JsonNode) login = NULL;
-  g_autoptr(JsonNode) created = NULL;
-  const char *token, *key;
+  g_autofree char *token = NULL;
+  g_autoptr(JsonObject) created = NULL;
+  const char *key;
 
-  login = send_json (session, "POST", "/api/v1/auth/login", NULL,
-                     "{\"staff_id\": \"A01\", \"password\": \"password123\", \"station\": \"bench\"}", 200, error);
-  if (login == NULL)
-    return FALSE;
-  token = json_object_get_string_member_with_default (json_node_get_object (login), "token", NULL);
+  token = hg_bench_login (session, bench.server.base, "A01", error);
   if (token == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "signing in as A01 gave no token");
-      return FALSE;
-    }
-  created = send_json (session, "POST", "/api/v1/integrations", token,
-                       "{\"name\": \"hg-bench-durability\"}", 201, error);
+    return FALSE;
+  created = hg_bench_request_json (session, bench.server.base, "POST", "/api/v1/integrations", token,
+                                   "{\"name\": \"hg-bench-durability\"}", 201, error);
   if (created == NULL)
     return FALSE;
-  key = json_object_get_string_member_with_default (json_node_get_object (created), "key", NULL);
+  key = json_object_get_string_member_with_default (created, "key", NULL);
   if (key == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "POST /api/v1/integrations gave no key");
@@ -620,24 +577,6 @@ check (GError **error)
 
 /* --- Running ---------------------------------------------------------- */
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-quantile (GArray *sorted,
-          double  q)
-{
-  guint index = (guint) (q * (sorted->len - 1) + 0.5);
-
-  return sorted->len > 0 ? g_array_index (sorted, double, MIN (index, sorted->len - 1)) : 0;
-}
-
 static void
 print_progress (gint64 started)
 {
@@ -742,14 +681,14 @@ main (int   argc,
   if (!ran)
     g_printerr ("hg-bench-durability: %s\n", error->message);
 
-  g_array_sort (bench.first_ack_ms, compare_doubles);
+  g_array_sort (bench.first_ack_ms, hg_bench_compare_doubles);
   g_print ("durability: cycles %u; kill a mean %.0f ms after the load started (%.0f alerts/s acknowledged),"
            " %u kills waited for their cycle's first 201\n",
            bench.cycle, bench.cycle > 0 ? bench.kill_ms_sum / bench.cycle : 0,
            bench.kill_ms_sum > 0 ? bench.n_acked / (bench.kill_ms_sum / 1000) : 0, bench.postponed);
   g_print ("durability: first 201 after the load started (ms): p50 %.1f  p90 %.1f  p99 %.1f  max %.1f\n",
-           quantile (bench.first_ack_ms, 0.5), quantile (bench.first_ack_ms, 0.9),
-           quantile (bench.first_ack_ms, 0.99), quantile (bench.first_ack_ms, 1));
+           hg_bench_percentile (bench.first_ack_ms, 0.5), hg_bench_percentile (bench.first_ack_ms, 0.9),
+           hg_bench_percentile (bench.first_ack_ms, 0.99), hg_bench_percentile (bench.first_ack_ms, 1));
   g_print ("durability: alerts acknowledged %" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT
            " whose body the kill cut, checked by dedup_key alone), unacknowledged %" G_GUINT64_FORMAT
            " (in flight at the kill; %" G_GUINT64_FORMAT " of them stored anyway)\n",

@@ -27,7 +27,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -35,6 +34,8 @@
 #include <gio/gio.h>
 #include <libsoup/soup.h>
 #include <json-glib/json-glib.h>
+
+#include "hg-bench-util.h"
 
 static char *opt_server;
 static int opt_clients = 1000;
@@ -99,18 +100,6 @@ typedef struct {
 static Bench bench;
 
 static void
-raise_fd_limit (void)
-{
-  struct rlimit limit;
-
-  if (getrlimit (RLIMIT_NOFILE, &limit) == 0)
-    {
-      limit.rlim_cur = limit.rlim_max;
-      setrlimit (RLIMIT_NOFILE, &limit);
-    }
-}
-
-static void
 run_until (gboolean (*done) (void),
            guint      timeout_s)
 {
@@ -158,25 +147,6 @@ start_server (const char *dir,
       return NULL;
     }
   return server;
-}
-
-static char *
-login (const char *staff_id)
-{
-  g_autofree char *url = g_strdup_printf ("%s/api/v1/auth/login", bench.base);
-  g_autofree char *body = g_strdup_printf ("{\"staff_id\": \"%s\", \"password\": \"password123\","
-                                           " \"station\": \"bench\"}", staff_id);
-  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
-  g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
-  g_autoptr(GBytes) answer = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-
-  soup_message_set_request_body_from_bytes (msg, "application/json", request);
-  answer = soup_session_send_and_read (bench.session, msg, NULL, NULL);
-  if (answer == NULL || soup_message_get_status (msg) != 200 ||
-      !json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), NULL))
-    return NULL;
-  return g_strdup (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "token"));
 }
 
 /* --- Clients ---------------------------------------------------------- */
@@ -509,27 +479,6 @@ collect_latencies (void)
     }
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-percentile (GArray *sorted,
-            double  q)
-{
-  guint rank;
-
-  if (sorted->len == 0)
-    return 0;
-  rank = (guint) (q * sorted->len + 0.999999);
-  return g_array_index (sorted, double, CLAMP (rank, 1, sorted->len) - 1);
-}
-
 /* CPU time (user and system) a process has used, in seconds: @pid is a
  * process id or "self". */
 static double
@@ -550,18 +499,6 @@ cpu_seconds (const char *pid)
   return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
 }
 
-static long
-server_rss_kb (GSubprocess *server)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%s/status", g_subprocess_get_identifier (server));
-  g_autofree char *status = NULL;
-  const char *rss;
-
-  if (!g_file_get_contents (path, &status, NULL, NULL) || !(rss = strstr (status, "VmRSS:")))
-    return -1;
-  return strtol (rss + strlen ("VmRSS:"), NULL, 10);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -575,7 +512,7 @@ main (int   argc,
   g_autoptr(GSubprocess) server = NULL;
   g_autofree char *dir = NULL;
   guint64 expected, delivered = 0;
-  long rss_idle, rss_connected;
+  gint64 rss_idle, rss_connected;
   double cpu_server, cpu_client;
   gint64 measure_start, measure_end;
   int status = EXIT_SUCCESS;
@@ -589,7 +526,7 @@ main (int   argc,
                   " [--background-rate N]\n");
       return 2;
     }
-  raise_fd_limit ();
+  hg_bench_raise_fd_limit ();
   bench.context = g_main_context_default ();
   bench.session = soup_session_new_with_options ("max-conns", opt_clients + 16,
                                                  "max-conns-per-host", opt_clients + 16,
@@ -615,13 +552,13 @@ main (int   argc,
    * demo staff. */
   for (guint i = 0; i < MAX (G_N_ELEMENTS (staff), ((guint) opt_clients + 7) / 8); i++)
     {
-      char *token = login (staff[i % G_N_ELEMENTS (staff)]);
+      char *token = hg_bench_login (bench.session, bench.base, staff[i % G_N_ELEMENTS (staff)], NULL);
 
       if (token != NULL)
         g_ptr_array_add (bench.tokens, token);
     }
   g_assert (bench.tokens->len > 0);
-  rss_idle = server_rss_kb (server);
+  rss_idle = hg_bench_process_kb (server, "VmRSS:");
 
   for (int i = 0; i < opt_clients; i++)
     connect_client (i);
@@ -632,7 +569,7 @@ main (int   argc,
   post_alert (999999, warmup_posted);
   run_until (warmup_done, 60);
   bench.phase = PHASE_MEASURE;
-  rss_connected = server_rss_kb (server);
+  rss_connected = hg_bench_process_kb (server, "VmRSS:");
   cpu_server = cpu_seconds (g_subprocess_get_identifier (server));
   cpu_client = cpu_seconds ("self");
   measure_start = g_get_monotonic_time ();
@@ -660,8 +597,8 @@ main (int   argc,
   for (int i = 0; i < opt_clients; i++)
     delivered += bench.clients[i].received;
   collect_latencies ();
-  g_array_sort (bench.latencies, compare_doubles);
-  g_array_sort (bench.end_to_end, compare_doubles);
+  g_array_sort (bench.latencies, hg_bench_compare_doubles);
+  g_array_sort (bench.end_to_end, hg_bench_compare_doubles);
 
   g_print ("fan-out: %d clients requested, %u connected, %u failed, %u closed early, %u tokens\n",
            opt_clients, bench.connected, bench.failed, bench.closed, bench.tokens->len);
@@ -674,15 +611,16 @@ main (int   argc,
              (bench.background_ended - bench.background_started) / 1e6);
   g_print ("fan-out: events delivered %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT "\n", delivered, expected);
   g_print ("fan-out: POST sent to receipt by every client (ms): p50 %.2f  p99 %.2f  max %.2f  (%u samples)\n",
-           percentile (bench.end_to_end, 0.50), percentile (bench.end_to_end, 0.99),
-           percentile (bench.end_to_end, 1.0), bench.end_to_end->len);
+           hg_bench_percentile (bench.end_to_end, 0.50), hg_bench_percentile (bench.end_to_end, 0.99),
+           hg_bench_percentile (bench.end_to_end, 1.0), bench.end_to_end->len);
   /* Negative: the event reached the client before the poster read its 201
    * (the server writes the frames in the same loop turn as the answer). */
   g_print ("fan-out: 201 to receipt by every client, receipt minus the 201's arrival (ms):"
            " p50 %.2f  p99 %.2f  max %.2f  (%u samples)\n",
-           percentile (bench.latencies, 0.50), percentile (bench.latencies, 0.99),
-           percentile (bench.latencies, 1.0), bench.latencies->len);
-  g_print ("fan-out: server RSS %ld kB before clients, %ld kB with them connected\n", rss_idle, rss_connected);
+           hg_bench_percentile (bench.latencies, 0.50), hg_bench_percentile (bench.latencies, 0.99),
+           hg_bench_percentile (bench.latencies, 1.0), bench.latencies->len);
+  g_print ("fan-out: server RSS %" G_GINT64_FORMAT " kB before clients, %" G_GINT64_FORMAT
+           " kB with them connected\n", rss_idle, rss_connected);
   /* A core's worth (1.00) on either side means the figures above measure
    * a full CPU's queue, not the fan-out alone. */
   g_print ("fan-out: CPU while measuring (%.2f s): server %.2f, this client %.2f (cores' worth);"

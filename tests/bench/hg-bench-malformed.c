@@ -25,6 +25,8 @@
 #include <libsoup/soup.h>
 #include <json-glib/json-glib.h>
 
+#include "hg-bench-util.h"
+
 /* Built with AddressSanitizer, so is the server next to it: its quarantine
  * holds on to freed memory, and VmRSS says nothing about leaks (ASan's
  * leak checker does, at exit). */
@@ -259,25 +261,13 @@ typedef struct {
   guint        transport_failures;
   guint        bad_bodies;
   guint        reported;
-  long         rss_first;       /* kB at 1,000 requests */
-  long         rss_mark;        /* kB at the 10 % mark */
-  long         rss_half;
+  gint64       rss_first;       /* kB at 1,000 requests */
+  gint64       rss_mark;        /* kB at the 10 % mark */
+  gint64       rss_half;
   gint64       started;
 } Bench;
 
 static Bench bench;
-
-static long
-server_rss_kb (void)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%s/status", g_subprocess_get_identifier (bench.server));
-  g_autofree char *status = NULL;
-  const char *rss;
-
-  if (!g_file_get_contents (path, &status, NULL, NULL) || !(rss = strstr (status, "VmRSS:")))
-    return -1;
-  return strtol (rss + strlen ("VmRSS:"), NULL, 10);
-}
 
 static GSubprocess *
 start_server (const char *dir,
@@ -319,50 +309,14 @@ start_server (const char *dir,
   return server;
 }
 
-/* A synchronous request with a JSON body; the answer's root object. */
-static JsonObject *
-call_json (const char *method,
-           const char *path,
-           const char *token,
-           const char *body,
-           guint       expected)
-{
-  g_autofree char *url = g_strconcat (bench.base, path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
-  g_autoptr(GBytes) answer = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-
-  if (token != NULL)
-    {
-      g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-    }
-  soup_message_set_request_body_from_bytes (msg, "application/json", request);
-  answer = soup_session_send_and_read (bench.session, msg, NULL, NULL);
-  if (answer == NULL || soup_message_get_status (msg) != expected ||
-      !json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return NULL;
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-}
-
-static char *
-login (const char *staff_id)
-{
-  g_autofree char *body = g_strdup_printf ("{\"staff_id\": \"%s\", \"password\": \"password123\","
-                                           " \"station\": \"bench\"}", staff_id);
-  g_autoptr(JsonObject) answer = call_json ("POST", "/api/v1/auth/login", NULL, body, 200);
-
-  return answer ? g_strdup (json_object_get_string_member_with_default (answer, "token", NULL)) : NULL;
-}
-
 /* One real incident, so that the incident routes get past the lookup. */
 static char *
 create_incident (void)
 {
-  g_autoptr(JsonObject) answer = call_json ("POST", "/api/v1/alerts", bench.nurse_token,
-                                            "{\"type\": \"CALL_BUTTON\", \"patient_id\": \"P001\"}", 201);
+  g_autoptr(JsonObject) answer = hg_bench_request_json (bench.session, bench.base, "POST", "/api/v1/alerts",
+                                                        bench.nurse_token,
+                                                        "{\"type\": \"CALL_BUTTON\", \"patient_id\": \"P001\"}",
+                                                        201, NULL);
   JsonObject *incident;
 
   if (answer == NULL || !(incident = json_object_get_object_member (answer, "incident")))
@@ -476,11 +430,11 @@ answered (GObject      *source,
     }
 
   if (bench.done == 1000)
-    bench.rss_first = server_rss_kb ();
+    bench.rss_first = hg_bench_process_kb (bench.server, "VmRSS:");
   if (bench.done == (guint) opt_requests / 10)
-    bench.rss_mark = server_rss_kb ();
+    bench.rss_mark = hg_bench_process_kb (bench.server, "VmRSS:");
   if (bench.done == (guint) opt_requests / 2)
-    bench.rss_half = server_rss_kb ();
+    bench.rss_half = hg_bench_process_kb (bench.server, "VmRSS:");
   send_next ();
 }
 
@@ -567,7 +521,7 @@ main (int   argc,
   g_autofree char *dir = NULL;
   g_autofree char *incident = NULL;
   guint refused = 0, other = 0;
-  long rss_end, allowed;
+  gint64 rss_end, allowed;
   double seconds;
   gboolean alive, ok;
 
@@ -588,8 +542,8 @@ main (int   argc,
       g_printerr ("hg-bench-malformed: %s\n", error->message);
       return 1;
     }
-  bench.nurse_token = login ("N01");
-  bench.admin_token = login ("A01");
+  bench.nurse_token = hg_bench_login (bench.session, bench.base, "N01", NULL);
+  bench.admin_token = hg_bench_login (bench.session, bench.base, "A01", NULL);
   incident = bench.nurse_token ? create_incident () : NULL;
   if (bench.nurse_token == NULL || incident == NULL)
     {
@@ -607,7 +561,7 @@ main (int   argc,
   while (bench.done < (guint) opt_requests)
     g_main_context_iteration (NULL, TRUE);
   seconds = (g_get_monotonic_time () - bench.started) / (double) G_USEC_PER_SEC;
-  rss_end = server_rss_kb ();
+  rss_end = hg_bench_process_kb (bench.server, "VmRSS:");
   alive = server_alive ();
 
   for (guint s = 0; s < G_N_ELEMENTS (bench.by_status); s++)
@@ -630,8 +584,9 @@ main (int   argc,
       g_print (" %u: %u", s, bench.by_status[s]);
   g_print ("; transport failures: %u; 4xx without a JSON error body: %u\n",
            bench.transport_failures, bench.bad_bodies);
-  g_print ("malformed: server VmRSS %ld kB at 1,000 requests, %ld kB at %d (10 %%), %ld kB at %d, "
-           "%ld kB at the end (allowed %ld kB%s)\n",
+  g_print ("malformed: server VmRSS %" G_GINT64_FORMAT " kB at 1,000 requests, %" G_GINT64_FORMAT
+           " kB at %d (10 %%), %" G_GINT64_FORMAT " kB at %d, %" G_GINT64_FORMAT " kB at the end (allowed %"
+           G_GINT64_FORMAT " kB%s)\n",
            bench.rss_first, bench.rss_mark, opt_requests / 10, bench.rss_half, opt_requests / 2,
            rss_end, allowed, UNDER_ASAN ? ", not checked under AddressSanitizer" : "");
   g_print ("malformed: server %s after the run\n", alive ? "answers /health" : "DOES NOT answer /health");

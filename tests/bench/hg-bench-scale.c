@@ -31,6 +31,7 @@
 
 #include "hg-bench-fill.h"
 #include "hg-bench-server.h"
+#include "hg-bench-util.h"
 
 #define PAGE 50         /* the contract's default limit */
 #define WALK_PAGE 500   /* its maximum; fewer on a small history, so it has a middle */
@@ -94,27 +95,6 @@ static struct {
   gint64         deep_first;  /* the id the deep page must start with */
   GRand         *rand;
 } bench;
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-percentile (GArray *sorted,
-            double  q)
-{
-  guint rank;
-
-  if (sorted->len == 0)
-    return 0;
-  rank = (guint) (q * sorted->len + 0.999999);
-  return g_array_index (sorted, double, CLAMP (rank, 1, sorted->len) - 1);
-}
 
 static gboolean
 failed (GError    **error,
@@ -215,24 +195,11 @@ static gboolean
 login (const char  *staff_id,
        GError     **error)
 {
-  g_autofree char *url = g_strconcat (bench.server.base, "/api/v1/auth/login", NULL);
-  g_autofree char *text = g_strdup_printf ("{\"staff_id\": \"%s\", \"password\": \"password123\","
-                                           " \"station\": \"bench\"}", staff_id);
-  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
-  g_autoptr(GBytes) request = g_bytes_new (text, strlen (text));
-  g_autoptr(GBytes) answer = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonObject *object;
+  g_autofree char *token = hg_bench_login (bench.session, bench.server.base, staff_id, error);
 
-  soup_message_set_request_body_from_bytes (msg, "application/json", request);
-  answer = soup_session_send_and_read (bench.session, msg, NULL, error);
-  if (answer == NULL)
+  if (token == NULL)
     return FALSE;
-  if (soup_message_get_status (msg) != 200)
-    return failed (error, "signing in as %s answered %u", staff_id, soup_message_get_status (msg));
-  if (!(object = parse_object (answer, parser, "/api/v1/auth/login", error)))
-    return FALSE;
-  bench.auth = g_strdup_printf ("Bearer %s", json_object_get_string_member_with_default (object, "token", ""));
+  bench.auth = g_strdup_printf ("Bearer %s", token);
   return TRUE;
 }
 
@@ -330,29 +297,15 @@ walk (GError **error)
   if (seen != bench.fill.incidents)
     return failed (error, "the list's cursors walked %" G_GINT64_FORMAT " incidents of %" G_GINT64_FORMAT,
                    seen, bench.fill.incidents);
-  g_array_sort (times, compare_doubles);
+  g_array_sort (times, hg_bench_compare_doubles);
   g_print ("scale: walked all %" G_GINT64_FORMAT " incidents by cursor in %u pages of %d in %.1f s;"
            " a page: p50 %.3f ms, p99 %.3f ms, max %.3f ms\n",
-           seen, times->len, limit, (g_get_monotonic_time () - start) / 1e6,
-           percentile (times, 0.5), percentile (times, 0.99), percentile (times, 1));
+           seen, times->len, limit, (g_get_monotonic_time () - start) / 1e6, hg_bench_percentile (times, 0.5),
+           hg_bench_percentile (times, 0.99), hg_bench_percentile (times, 1));
   return TRUE;
 }
 
 /* --- The reads ---------------------------------------------------------- */
-
-/* The sum of a metric's samples whose line starts with @prefix. */
-static double
-sum_samples (const char *text,
-             const char *prefix)
-{
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-  double sum = 0;
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    if (g_str_has_prefix (lines[i], prefix))
-      sum += g_ascii_strtod (strrchr (lines[i], ' ') + 1, NULL);
-  return sum;
-}
 
 static gboolean
 check_stats (JsonObject  *object,
@@ -400,8 +353,8 @@ check_scrape (GBytes  *body,
               GError **error)
 {
   g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-  double total = sum_samples (text, "healthguard_incidents{");
-  double resolved = sum_samples (text, "healthguard_incidents{status=\"resolved\"}");
+  double total = hg_bench_sum_samples (text, "healthguard_incidents{");
+  double resolved = hg_bench_sum_samples (text, "healthguard_incidents{status=\"resolved\"}");
 
   if (total != bench.fill.incidents || resolved != bench.fill.incidents - bench.fill.active)
     return failed (error, "/metrics: healthguard_incidents adds up to %.0f (%.0f resolved), the database"
@@ -519,26 +472,11 @@ run_read (Read     read,
       if (i >= 0)
         g_array_append_val (times, ms);
     }
-  g_array_sort (times, compare_doubles);
-  *p99 = percentile (times, 0.99);
+  g_array_sort (times, hg_bench_compare_doubles);
+  *p99 = hg_bench_percentile (times, 0.99);
   g_print ("  %-36s p50 %8.3f ms  p99 %8.3f ms  max %8.3f ms   target p99 < %3.0f ms: %s\n",
-           reads[read].label, percentile (times, 0.5), *p99, percentile (times, 1),
+           reads[read].label, hg_bench_percentile (times, 0.5), *p99, hg_bench_percentile (times, 1),
            reads[read].target_ms, *p99 < reads[read].target_ms ? "MET" : "NOT MET");
-  return TRUE;
-}
-
-static gboolean
-server_memory_kb (const char *field,
-                  gint64     *kb)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%s/status",
-                                           g_subprocess_get_identifier (bench.server.process));
-  g_autofree char *status = NULL;
-  const char *at;
-
-  if (!g_file_get_contents (path, &status, NULL, NULL) || !(at = strstr (status, field)))
-    return FALSE;
-  *kb = g_ascii_strtoll (at + strlen (field), NULL, 10);
   return TRUE;
 }
 
@@ -548,7 +486,7 @@ static gboolean
 run (const char  *db_path,
      GError     **error)
 {
-  gint64 start, rss = 0, peak = 0;
+  gint64 start, rss, peak;
   double p99;
   guint met = 0;
 
@@ -607,7 +545,9 @@ run (const char  *db_path,
         return FALSE;
       met += p99 < reads[read].target_ms;
     }
-  if (!server_memory_kb ("VmRSS:", &rss) || !server_memory_kb ("VmHWM:", &peak))
+  rss = hg_bench_process_kb (bench.server.process, "VmRSS:");
+  peak = hg_bench_process_kb (bench.server.process, "VmHWM:");
+  if (rss < 0 || peak < 0)
     return failed (error, "could not read the server's memory");
   g_print ("  %-36s %.1f MB (peak %.1f MB)          target < %d MB:      %s\n", "server resident memory",
            rss / 1024.0, peak / 1024.0, RSS_TARGET_MB, rss / 1024.0 < RSS_TARGET_MB ? "MET" : "NOT MET");

@@ -18,7 +18,6 @@
 #include "config.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 #include <glib/gstdio.h>
 #include <gio/gio.h>
@@ -26,6 +25,7 @@
 
 #include "hg-bench-fill.h"
 #include "hg-bench-server.h"
+#include "hg-bench-util.h"
 
 static char *opt_server;
 static int opt_small = 100;
@@ -39,40 +39,6 @@ static const GOptionEntry entries[] = {
   { "scrapes", 0, 0, G_OPTION_ARG_INT, &opt_scrapes, "Scrapes per size (default 500)", "N" },
   { NULL }
 };
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-quantile (GArray *sorted,
-          double  q)
-{
-  guint index = (guint) (q * (sorted->len - 1) + 0.5);
-
-  return g_array_index (sorted, double, MIN (index, sorted->len - 1));
-}
-
-/* The sum of a metric's samples whose line starts with @prefix. */
-static double
-sum_samples (const char *text,
-             const char *prefix)
-{
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-  double sum = 0;
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      if (g_str_has_prefix (lines[i], prefix))
-        sum += g_ascii_strtod (strrchr (lines[i], ' ') + 1, NULL);
-    }
-  return sum;
-}
 
 static gboolean
 bench_size (int      n,
@@ -136,15 +102,17 @@ bench_size (int      n,
     }
   hg_bench_server_stop (&server);
 
-  incidents = sum_samples (last, "healthguard_incidents{");
-  server_sum = sum_samples (last, "healthguard_http_request_duration_seconds_sum{route=\"/metrics\"}");
-  server_count = sum_samples (last, "healthguard_http_request_duration_seconds_count{route=\"/metrics\"}");
-  g_array_sort (times, compare_doubles);
+  incidents = hg_bench_sum_samples (last, "healthguard_incidents{");
+  server_sum = hg_bench_sum_samples (last, "healthguard_http_request_duration_seconds_sum{route=\"/metrics\"}");
+  server_count = hg_bench_sum_samples (last,
+                                       "healthguard_http_request_duration_seconds_count{route=\"/metrics\"}");
+  g_array_sort (times, hg_bench_compare_doubles);
   g_print ("%9d incidents: filled in %.1f s; %d scrapes of %" G_GSIZE_FORMAT " bytes: "
            "mean %.3f ms, p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, max %.3f ms; "
            "server-side mean %.3f ms\n",
-           n, fill_seconds, opt_scrapes, size, 1e3 * total / times->len, 1e3 * quantile (times, 0.5),
-           1e3 * quantile (times, 0.9), 1e3 * quantile (times, 0.99), 1e3 * quantile (times, 1),
+           n, fill_seconds, opt_scrapes, size, 1e3 * total / times->len,
+           1e3 * hg_bench_percentile (times, 0.5), 1e3 * hg_bench_percentile (times, 0.9),
+           1e3 * hg_bench_percentile (times, 0.99), 1e3 * hg_bench_percentile (times, 1),
            server_count > 0 ? 1e3 * server_sum / server_count : 0);
 
   {
