@@ -587,6 +587,22 @@ report (Load *load)
     g_printerr ("hg-bench-load: %" G_GUINT64_FORMAT " errors, the first: %s\n", load->errors, load->first_error);
 }
 
+static void
+load_free (Load *load)
+{
+  g_clear_handle_id (&load->timer_source, g_source_remove);
+  g_clear_handle_id (&load->drain_source, g_source_remove);
+  if (load->open_loop && load->timer_fd > 0)
+    close (load->timer_fd);
+  g_free (load->endpoint);
+  g_free (load->auth);
+  g_free (load->first_error);
+  g_clear_pointer (&load->sessions, g_ptr_array_unref);
+  g_free (load);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Load, load_free)
+
 int
 main (int   argc,
       char *argv[])
@@ -597,7 +613,7 @@ main (int   argc,
   g_autoptr(SoupSession) session = NULL;
   g_autofree char *key = NULL;
   g_autofree char *run = g_strdup_printf ("%08x", g_random_int ());
-  Load *load;
+  g_autoptr(Load) load = NULL;
   gint64 cpu_start;
   int status;
 
@@ -676,14 +692,5 @@ main (int   argc,
   status = load->errors == 0 && load->requests > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
   if (load->requests == 0 && load->errors == 0)
     g_printerr ("hg-bench-load: no request was answered in the measured window\n");
-  g_clear_handle_id (&load->timer_source, g_source_remove);
-  g_clear_handle_id (&load->drain_source, g_source_remove);
-  if (load->open_loop)
-    close (load->timer_fd);
-  g_free (load->endpoint);
-  g_free (load->auth);
-  g_free (load->first_error);
-  g_ptr_array_unref (load->sessions);
-  g_free (load);
   return status;
 }

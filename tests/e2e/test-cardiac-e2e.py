@@ -232,6 +232,10 @@ class Run:
         statuses = [p.returncode for p in (self.station_proc, self.doctor_proc) if p]
         if any(status not in (0, -15) for status in statuses):
             raise Failure("an app exited with status %r" % statuses)
+        for proc, who in ((self.station_proc, "station"), (self.doctor_proc, "workstation")):
+            if proc is not None and ui.app_warnings(proc):
+                raise Failure("the %s logged warnings: %s"
+                              % (who, "; ".join(ui.app_warnings(proc))))
 
     def dump(self):
         for app, who in ((self.station, "station"), (self.doctor, "workstation")):
