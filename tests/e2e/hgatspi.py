@@ -235,7 +235,7 @@ def wait_for(what, find, timeout=TIMEOUT):
         found = find()
         if found is not None and found is not False:
             return found
-        time.sleep(0.2)
+        time.sleep(0.3)
     raise Failure("timed out after %d s waiting for %s" % (timeout, what))
 
 
