@@ -191,18 +191,24 @@ hg_incident_list_apply (HgIncidentList *self,
   return HG_APPLY_UPDATED;
 }
 
+/* The answer of a (re)fetch becomes the list, changing the model only
+ * where it differs: the incidents kept stay where they are (the views
+ * sort), those gone are removed, run by run, and the new ones are appended
+ * in one change. A refetch after a reconnection that finds nothing new
+ * changes nothing, instead of rebuilding every row of every view (which
+ * also kept assistive technologies reading rows as they were torn down). */
 void
 hg_incident_list_replace (HgIncidentList *self,
                           GPtrArray      *incidents)
 {
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
   /* id → the object kept for it */
   g_autoptr(GHashTable) taken = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  guint removed;
+  guint i, first_added;
 
   g_return_if_fail (HG_IS_INCIDENT_LIST (self));
 
-  for (guint i = 0; i < incidents->len; i++)
+  for (i = 0; i < incidents->len; i++)
     {
       HgIncident *incident = incidents->pdata[i];
       gint64 id = hg_incident_get_id (incident);
@@ -219,19 +225,45 @@ hg_incident_list_replace (HgIncidentList *self,
         continue;
       held = hg_incident_list_lookup (self, id);
       if (held == NULL)
-        held = incident;
+        {
+          held = incident;
+          g_ptr_array_add (added, g_object_ref (incident));
+        }
       g_hash_table_insert (taken, g_memdup2 (&id, sizeof id), held);
       /* The server's answer is the truth here, even an older version. */
       hg_incident_update_from (held, incident);
-      g_ptr_array_add (items, g_object_ref (held));
+    }
+  g_hash_table_remove_all (self->gone);
+
+  /* Gone from the answer: each run of them, from the end. */
+  i = self->items->len;
+  while (i > 0)
+    {
+      guint end = i;
+
+      while (i > 0)
+        {
+          gint64 id = hg_incident_get_id (self->items->pdata[i - 1]);
+
+          if (g_hash_table_contains (taken, &id))
+            break;
+          g_hash_table_remove (self->positions, &id);
+          i--;
+        }
+      if (i == end)
+        {
+          i--;
+          continue;
+        }
+      g_ptr_array_remove_range (self->items, i, end - i);
+      index_from (self, i);
+      g_list_model_items_changed (G_LIST_MODEL (self), i, end - i, 0);
     }
 
-  removed = self->items->len;
-  g_ptr_array_unref (self->items);
-  self->items = g_steal_pointer (&items);
-  g_hash_table_remove_all (self->positions);
-  g_hash_table_remove_all (self->gone);
-  index_from (self, 0);
-  if (removed > 0 || self->items->len > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, self->items->len);
+  first_added = self->items->len;
+  for (i = 0; i < added->len; i++)
+    g_ptr_array_add (self->items, g_object_ref (added->pdata[i]));
+  index_from (self, first_added);
+  if (added->len > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), first_added, 0, added->len);
 }

@@ -541,6 +541,66 @@ test_replace_duplicates (void)
 }
 
 static void
+record_change (GListModel *model,
+               guint       position,
+               guint       removed,
+               guint       added,
+               gpointer    user_data)
+{
+  g_string_append_printf (user_data, "%u-%u+%u ", position, removed, added);
+}
+
+static GPtrArray *
+answer_of (const gint64 *ids,
+           guint         n,
+           gint64        version)
+{
+  GPtrArray *answer = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (answer, incident_from_frame (ids[i], version, "assigned"));
+  return answer;
+}
+
+/* A refetch changes the model only where the answer differs: the same
+ * incidents again (newer versions) change nothing; those gone go run by
+ * run; new ones come at the end, in one change; the objects are kept. */
+static void
+test_replace_in_place (void)
+{
+  g_autoptr(HgIncidentList) list = hg_incident_list_new ();
+  g_autoptr(GString) changes = g_string_new (NULL);
+  g_autoptr(GPtrArray) first = answer_of ((gint64[]) { 1, 2, 3, 4, 5 }, 5, 1);
+  g_autoptr(GPtrArray) same = answer_of ((gint64[]) { 5, 4, 3, 2, 1 }, 5, 2);
+  g_autoptr(GPtrArray) changed = answer_of ((gint64[]) { 1, 3, 6, 7 }, 4, 3);
+  HgIncident *three;
+
+  hg_incident_list_replace (list, first);
+  three = hg_incident_list_lookup (list, 3);
+  g_signal_connect (list, "items-changed", G_CALLBACK (record_change), changes);
+
+  hg_incident_list_replace (list, same);
+  g_assert_cmpstr (changes->str, ==, "");
+  g_assert_cmpint (hg_incident_get_version (three), ==, 2);
+
+  /* 4 and 5 (positions 3, 4) go in one change, then 2 (position 1). */
+  hg_incident_list_replace (list, changed);
+  g_assert_cmpstr (changes->str, ==, "3-2+0 1-1+0 2-0+2 ");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 4);
+  g_assert_true (hg_incident_list_lookup (list, 3) == three);
+  g_assert_cmpint (hg_incident_get_version (three), ==, 3);
+  g_assert_null (hg_incident_list_lookup (list, 2));
+  g_assert_nonnull (hg_incident_list_lookup (list, 7));
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(HgIncident) item = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+      g_assert_true (hg_incident_list_lookup (list, hg_incident_get_id (item)) == item);
+    }
+  g_signal_handlers_disconnect_by_data (list, changes);
+}
+
+static void
 count_staff_updated (HgClient *client,
                      HgStaff  *staff,
                      gpointer  user_data)
@@ -602,6 +662,7 @@ main (int   argc,
   g_test_add_func ("/client/unreachable", test_unreachable);
   g_test_add_func ("/client/apply-events", test_apply_events);
   g_test_add_func ("/client/replace-duplicates", test_replace_duplicates);
+  g_test_add_func ("/client/replace-in-place", test_replace_in_place);
   g_test_add_func ("/client/staff-events", test_staff_events);
   g_test_add_func ("/client/backoff", test_backoff);
 
