@@ -232,7 +232,6 @@ hg_notify (HgDb        *db,
 {
   sqlite3_stmt *stmt = hg_db_prepare (db, "INSERT INTO notifications (staff_id, incident_id, kind,"
                                       " message, created_at) VALUES (?, ?, ?, ?, ?)", error);
-  g_autoptr(JsonNode) node = NULL;
 
   if (stmt == NULL)
     return FALSE;

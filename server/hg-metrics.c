@@ -552,7 +552,7 @@ render_process (GString   *out,
   sample (out, "process_open_fds", n_fds, NULL);
   family (out, "process_max_fds", "gauge", "Maximum number of open file descriptors.");
   if (getrlimit (RLIMIT_NOFILE, &limit) == 0)
-    sample (out, "process_max_fds", limit.rlim_cur == RLIM_INFINITY ? G_MAXINT64 : (double) limit.rlim_cur, NULL);
+    sample (out, "process_max_fds", limit.rlim_cur == RLIM_INFINITY ? (double) G_MAXINT64 : (double) limit.rlim_cur, NULL);
 
   family (out, "process_start_time_seconds", "gauge", "Start time of the process since unix epoch in seconds.");
   sample (out, "process_start_time_seconds", self->start_time, NULL);
