@@ -22,6 +22,11 @@ typedef struct {
   gint64      last_event_seq;      /* the newest seq this connection wrote */
 } HgDb;
 
+/* Tests: called on the syncer thread after the WAL was made durable and
+ * before the synced batches are answered. */
+typedef void (*HgStoreSyncHook) (HgStore *self,
+                                 gpointer data);
+
 struct _HgStore {
   GObject          parent_instance;
   GMainContext    *context;     /* where signals are emitted */
@@ -35,6 +40,15 @@ struct _HgStore {
   GThread         *thread;
   GAsyncQueue     *queue;       /* of GTask* */
   gint             write_failed; /* atomic: the last batch could not commit */
+  /* Group commit is a pipeline: the writer commits a batch to the WAL and
+   * goes on with the next while the syncer makes the WAL durable and only
+   * then answers the batch's requests. */
+  GThread         *syncer;
+  GAsyncQueue     *commits;     /* of HgCommit*, writer to syncer */
+  char            *wal_path;
+  int              wal_fd;      /* the syncer's, -1 until the first sync */
+  HgStoreSyncHook  sync_hook;   /* tests: called after each sync */
+  gpointer         sync_hook_data;
 };
 
 HgDb         *hg_db_open        (const char   *path,
@@ -85,6 +99,10 @@ gpointer      hg_store_job_finish (HgStore             *self,
                                    GAsyncResult        *result,
                                    gpointer             source_tag,
                                    GError             **error);
+
+void          hg_store_set_sync_hook (HgStore         *self,
+                                      HgStoreSyncHook  hook,
+                                      gpointer         data);
 
 gboolean      hg_store_run_sync   (HgStore             *self,
                                    HgStoreJobFunc       func,
