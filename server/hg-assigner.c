@@ -150,8 +150,26 @@ assign_to_for (HgDb       *db,
   return record_assignment (db, before, now, staff, actor_id, action, detail, reason, error);
 }
 
-/* The best of those on duty for an incident of @type in @ward, never one of
- * @excluded (NULL-terminated); NULL when nobody may take it. */
+/* The best of @candidates for an incident of @type in @ward, never one
+ * of @excluded (NULL-terminated); NULL when nobody may take it. */
+static HgStaff *
+choose_from (GPtrArray         *candidates,
+             HgAlertType       *type,
+             const char        *ward,
+             const char *const *excluded,
+             char             **out_why)
+{
+  g_autoptr(GPtrArray) ranked = hg_routing_rank (type, ward, candidates, excluded);
+  HgStaff *chosen;
+
+  if (ranked->len == 0)
+    return NULL;
+  chosen = g_ptr_array_index (ranked, 0);
+  *out_why = explain_choice (type, chosen);
+  return g_object_ref (chosen);
+}
+
+/* The best of those on duty now. */
 static HgStaff *
 choose (HgDb              *db,
         HgAlertType       *type,
@@ -162,17 +180,10 @@ choose (HgDb              *db,
         GError           **error)
 {
   g_autoptr(GPtrArray) candidates = hg_store_load_candidates (db, now, error);
-  g_autoptr(GPtrArray) ranked = NULL;
-  HgStaff *chosen;
 
   if (candidates == NULL)
     return NULL;
-  ranked = hg_routing_rank (type, ward, candidates, excluded);
-  if (ranked->len == 0)
-    return NULL;
-  chosen = g_ptr_array_index (ranked, 0);
-  *out_why = explain_choice (type, chosen);
-  return g_object_ref (chosen);
+  return choose_from (candidates, type, ward, excluded, out_why);
 }
 
 HgStaff *
@@ -184,8 +195,21 @@ hg_assigner_choose_new (HgDb         *db,
                         GError      **error)
 {
   const char *const nobody[] = { NULL };
+  HgStaff *chosen;
 
-  return choose (db, type, ward, nobody, now, out_why, error);
+  if (!db->cache_candidates)
+    return choose (db, type, ward, nobody, now, out_why, error);
+  /* Alerts in a row: those on duty are read once, and each one chosen is
+   * counted here as the incident's row and the triggers count them. */
+  if (db->candidates == NULL && !(db->candidates = hg_store_load_candidates (db, now, error)))
+    return NULL;
+  chosen = choose_from (db->candidates, type, ward, nobody, out_why);
+  if (chosen != NULL)
+    {
+      chosen->workload++;
+      chosen->last_assigned_at = now;
+    }
+  return chosen;
 }
 
 gboolean

@@ -60,37 +60,52 @@ queue_personal (HgDb       *db,
   g_ptr_array_add (db->personal, p);
 }
 
+/* @incident: the incident as the job left it, in its wire form. */
 static JsonNode *
-alarm_node (HgDb        *db,
-            gint64       incident_id,
-            const char  *reason,
-            GError     **error)
+alarm_node (JsonNode   *incident,
+            const char *reason)
 {
-  g_autoptr(HgIncident) incident = hg_store_load_incident (db, incident_id, FALSE, error);
-  JsonObject *object;
+  JsonObject *object = json_object_new ();
+  HgSeverity severity = HG_SEVERITY_LOW;
 
-  if (incident == NULL)
-    return NULL;
-  object = json_object_new ();
-  json_object_set_member (object, "incident", hg_json_incident_to_node (incident, FALSE));
+  hg_severity_from_string (json_object_get_string_member (json_node_get_object (incident), "severity"),
+                           &severity);
+  json_object_set_member (object, "incident", json_node_ref (incident));
   json_object_set_string_member (object, "priority",
-                                 hg_alarm_priority_to_string (hg_severity_to_alarm_priority (incident->severity)));
+                                 hg_alarm_priority_to_string (hg_severity_to_alarm_priority (severity)));
   json_object_set_string_member (object, "reason", reason);
   return hg_json_node_new_object (object);
 }
 
+/* @incidents: gint64 id -> JsonNode, the incidents the job touched, as
+ * their events carry them. */
 static gboolean
-flush_personal (HgDb    *db,
-                gint64   now,
-                GError **error)
+flush_personal (HgDb       *db,
+                gint64      now,
+                GHashTable *incidents,
+                GError    **error)
 {
   for (guint i = 0; i < db->personal->len; i++)
     {
       Personal *p = g_ptr_array_index (db->personal, i);
       g_autoptr(JsonNode) built = NULL;
 
-      if (p->data == NULL && !(built = alarm_node (db, p->incident_id, p->reason, error)))
-        return FALSE;
+      if (p->data == NULL)
+        {
+          JsonNode *incident = g_hash_table_lookup (incidents, &p->incident_id);
+          g_autoptr(HgIncident) loaded = NULL;
+          g_autoptr(JsonNode) loaded_node = NULL;
+
+          /* Every alarm's incident was touched by the job; load it only
+           * should a caller have alarmed without touching it. */
+          if (incident == NULL)
+            {
+              if (!(loaded = hg_store_load_incident (db, p->incident_id, FALSE, error)))
+                return FALSE;
+              incident = loaded_node = hg_json_incident_to_node (loaded, FALSE);
+            }
+          built = alarm_node (incident, p->reason);
+        }
       if (!hg_events_append (db, now, p->type, p->audience, p->data ? p->data : built, error))
         return FALSE;
     }
@@ -165,17 +180,21 @@ hg_events_flush (HgDb    *db,
                  gint64   now,
                  GError **error)
 {
+  g_autoptr(GHashTable) incidents = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                                            (GDestroyNotify) json_node_unref);
+
   ensure_sets (db);
   for (guint i = 0; i < db->touched_incidents->len; i++)
     {
-      gint64 id = g_array_index (db->touched_incidents, gint64, i);
-      g_autoptr(HgIncident) incident = hg_store_load_incident (db, id, FALSE, error);
-      g_autoptr(JsonNode) node = NULL;
+      gint64 *id = &g_array_index (db->touched_incidents, gint64, i);
+      g_autoptr(HgIncident) incident = hg_store_load_incident (db, *id, FALSE, error);
+      JsonNode *node;
 
       if (incident == NULL)
         return FALSE;
       node = hg_json_incident_to_node (incident, FALSE);
-      if (!hg_events_append (db, now, g_hash_table_contains (db->created_incidents, &id)
+      g_hash_table_replace (incidents, id, node);
+      if (!hg_events_append (db, now, g_hash_table_contains (db->created_incidents, id)
                                         ? "incident.created" : "incident.updated",
                              NULL, node, error))
         return FALSE;
@@ -192,8 +211,9 @@ hg_events_flush (HgDb    *db,
       if (!hg_events_append (db, now, "staff.updated", NULL, node, error))
         return FALSE;
     }
-  if (!flush_personal (db, now, error))
+  if (!flush_personal (db, now, incidents, error))
     return FALSE;
+  g_hash_table_remove_all (incidents);
   hg_events_reset (db);
   return TRUE;
 }

@@ -20,6 +20,11 @@ typedef struct {
   GPtrArray  *touched_staff;       /* char*, in order of first touch */
   GPtrArray  *personal;            /* alarms and notifications to write last */
   gint64      last_event_seq;      /* the newest seq this connection wrote */
+  /* Those on duty, read once for a run of alerts (hg_assigner_choose_new)
+   * while cache_candidates is set; the writer forgets them before any
+   * other kind of job, after a job that failed, and at each batch. */
+  gboolean    cache_candidates;
+  GPtrArray  *candidates;          /* HgStaff*, or NULL until read */
 } HgDb;
 
 /* Tests: called on the syncer thread after the WAL was made durable and

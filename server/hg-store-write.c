@@ -219,6 +219,9 @@ end_incident (HgDb        *db,
   sqlite3_bind_int64 (stmt, 2, incident_id);
   if (!hg_db_step_done (db, stmt, error))
     return FALSE;
+  /* The holder's workload fell: those on duty are read again. */
+  if (resolve)
+    g_clear_pointer (&db->candidates, g_ptr_array_unref);
   if (resolve && incident->assignee != NULL)
     hg_events_touch_staff (db, incident->assignee->id);
   if (resolve)
@@ -328,7 +331,9 @@ ingest_job (HgStore  *self,
             GError  **error)
 {
   IngestJob *job = data;
+  gboolean ok = TRUE;
 
+  db->cache_candidates = TRUE;
   for (guint i = 0; i < job->alerts->len; i++)
     {
       HgIngestResult *result = hg_store_ingest_one (self, db, now, g_ptr_array_index (job->alerts, i),
@@ -342,11 +347,13 @@ ingest_job (HgStore  *self,
               hg_error_prefix_field (*error, prefix);
             }
           g_ptr_array_set_size (job->results, 0);
-          return FALSE;
+          ok = FALSE;
+          break;
         }
       g_ptr_array_add (job->results, result);
     }
-  return TRUE;
+  db->cache_candidates = FALSE;
+  return ok;
 }
 
 void

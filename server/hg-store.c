@@ -104,6 +104,7 @@ hg_db_free (HgDb *db)
   g_clear_pointer (&db->created_incidents, g_hash_table_unref);
   g_clear_pointer (&db->touched_staff, g_ptr_array_unref);
   g_clear_pointer (&db->personal, g_ptr_array_unref);
+  g_clear_pointer (&db->candidates, g_ptr_array_unref);
   sqlite3_close_v2 (db->handle);
   g_free (db);
 }
@@ -281,30 +282,48 @@ migrate (HgDb    *db,
 
 /* --- The writer ------------------------------------------------------- */
 
-static void
-run_job (HgStore *self,
-         gint64   now,
-         GTask   *task,
-         GError **error)
+/* The writer's transaction statements, prepared once: sqlite3_exec ()
+ * would parse each again for every job. */
+static gboolean
+run_cached (HgDb        *db,
+            const char  *sql,
+            GError     **error)
+{
+  sqlite3_stmt *stmt = hg_db_prepare (db, sql, error);
+
+  return stmt != NULL && hg_db_step_done (db, stmt, error);
+}
+
+/* @previous: the function of the batch's last job that succeeded, or
+ * NULL; what it left cached may serve this job only if it is the same. */
+static gboolean
+run_job (HgStore        *self,
+         gint64          now,
+         GTask          *task,
+         HgStoreJobFunc  previous,
+         GError        **error)
 {
   HgJob *job = g_task_get_task_data (task);
-
   gint64 seq_before = self->writer->last_event_seq;
 
-  if (!hg_db_exec (self->writer, "SAVEPOINT job", error))
-    return;
+  if (job->func != previous)
+    g_clear_pointer (&self->writer->candidates, g_ptr_array_unref);
+  if (!run_cached (self->writer, "SAVEPOINT job", error))
+    return FALSE;
   hg_events_reset (self->writer);
   if (job->func (self, self->writer, now, job->data, error) &&
       hg_deadlines_sync (self->writer, now, self->settings.escalation, error) &&
       hg_events_flush (self->writer, now, error))
     {
-      hg_db_exec (self->writer, "RELEASE job", NULL);
-      return;
+      run_cached (self->writer, "RELEASE job", NULL);
+      return TRUE;
     }
+  g_clear_pointer (&self->writer->candidates, g_ptr_array_unref);
   hg_events_reset (self->writer);
   self->writer->last_event_seq = seq_before;
-  hg_db_exec (self->writer, "ROLLBACK TO job", NULL);
-  hg_db_exec (self->writer, "RELEASE job", NULL);
+  run_cached (self->writer, "ROLLBACK TO job", NULL);
+  run_cached (self->writer, "RELEASE job", NULL);
+  return FALSE;
 }
 
 enum {
@@ -376,13 +395,22 @@ run_batch (HgStore   *self,
 
   commit->tasks = g_ptr_array_ref (batch);
   commit->errors = g_new0 (GError *, batch->len);
-  if (hg_db_exec (self->writer, "BEGIN IMMEDIATE", &begin_error))
+  if (run_cached (self->writer, "BEGIN IMMEDIATE", &begin_error))
     {
       g_autoptr(GError) commit_error = NULL;
 
+      HgStoreJobFunc previous = NULL;
+
       for (guint i = 0; i < batch->len; i++)
-        run_job (self, now, g_ptr_array_index (batch, i), &commit->errors[i]);
-      if (hg_db_exec (self->writer, "COMMIT", &commit_error))
+        {
+          GTask *task = g_ptr_array_index (batch, i);
+
+          previous = run_job (self, now, task, previous, &commit->errors[i])
+                     ? ((HgJob *) g_task_get_task_data (task))->func : NULL;
+        }
+      /* The next batch has another clock: who is on duty may differ. */
+      g_clear_pointer (&self->writer->candidates, g_ptr_array_unref);
+      if (run_cached (self->writer, "COMMIT", &commit_error))
         {
           commit->committed = TRUE;
           commit->last_seq = self->writer->last_event_seq;
@@ -390,7 +418,7 @@ run_batch (HgStore   *self,
       else
         {
           g_atomic_int_set (&self->write_failed, TRUE);
-          hg_db_exec (self->writer, "ROLLBACK", NULL);
+          run_cached (self->writer, "ROLLBACK", NULL);
           for (guint i = 0; i < batch->len; i++)
             if (commit->errors[i] == NULL)
               commit->errors[i] = g_error_copy (commit_error);

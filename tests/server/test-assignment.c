@@ -261,6 +261,41 @@ test_workload_counter (Fixture       *f,
   g_assert_cmpint (hg_test_sql_int (db, WORKLOAD_MISMATCHES), ==, 0);
 }
 
+/* An array is one job: those on duty are read once for all its alerts,
+ * and each choice must still count the ones before it, as single posts
+ * would. */
+static void
+test_array_spreads_load (Fixture       *f,
+                         gconstpointer  data)
+{
+  const char *db = hg_test_server_db_path (f->ts);
+  g_autoptr(JsonNode) answer = hg_test_post_alert (f->ts, f->nurse,
+      "[{\"type\": \"CARDIAC_ARREST\", \"patient_id\": \"P001\"},"
+      " {\"type\": \"CARDIAC_ARREST\", \"patient_id\": \"P002\"},"
+      " {\"type\": \"CARDIAC_ARREST\", \"patient_id\": \"P003\"},"
+      " {\"type\": \"CARDIAC_ARREST\", \"patient_id\": \"P004\"}]");
+  const char *held[4];
+  g_autoptr(JsonNode) single = NULL;
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("results.%u.incident.assignee.id", i);
+
+      held[i] = hg_test_json_string (answer, path);
+      g_assert_true (g_strv_contains ((const char *[]) { "S01", "S02", NULL }, held[i]));
+    }
+  /* Two cardiologists on duty: each takes one, then one more each. */
+  g_assert_cmpstr (held[0], !=, held[1]);
+  g_assert_cmpstr (held[2], !=, held[3]);
+  g_assert_cmpint (hg_test_sql_int (db, "SELECT active_incidents FROM staff WHERE id = 'S01'"), ==, 2);
+  g_assert_cmpint (hg_test_sql_int (db, "SELECT active_incidents FROM staff WHERE id = 'S02'"), ==, 2);
+  g_assert_cmpint (hg_test_sql_int (db, WORKLOAD_MISMATCHES), ==, 0);
+
+  /* Then a single one, read afresh, goes to the one who waited longest. */
+  single = post (f, "CARDIAC_ARREST", "P005");
+  g_assert_cmpstr (hg_test_json_string (single, "incident.assignee.id"), ==, held[2]);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -282,6 +317,7 @@ main (int   argc,
   ADD ("ward-nurse", test_ward_nurse, NULL);
   ADD ("end-phase", test_end_phase, NULL);
   ADD ("workload-counter", test_workload_counter, NULL);
+  ADD ("array-spreads-load", test_array_spreads_load, NULL);
 #undef ADD
 
   return g_test_run ();
