@@ -212,15 +212,16 @@ fi
 # load TARGET ARGS...: one run of the tool; prints its TSV line:
 #   1 target 2 mode 3 rate 4 connections 5 batch 6 duration 7 requests
 #   8 alerts 9 errors 10 alerts/s 11 requests/s 12 mean 13 p50 14 p99
-#   15 p99.9 16 max (milliseconds)
+#   15 p99.9 16 max (milliseconds) 17 the tool's share of a core
+#   18 the server's CPU time per alert (microseconds)
 load () {
   local target=$1 line
   shift
   if [ "$target" = healthguard ]; then
-    line=$("$LOAD" --url "$HG_URL" --target healthguard --key "$KEY" --tsv \
+    line=$("$LOAD" --url "$HG_URL" --target healthguard --key "$KEY" --tsv --server-pid "$HG_PID" \
            --duration "$DURATION" --warmup "$WARMUP" "$@") || fail "healthguard-server: the load run $* failed"
   else
-    line=$("$LOAD" --url "$AM_URL" --target alertmanager --tsv \
+    line=$("$LOAD" --url "$AM_URL" --target alertmanager --tsv --server-pid "$AM_PID" \
            --duration "$DURATION" --warmup "$WARMUP" "$@") || fail "Alertmanager: the load run $* failed"
   fi
   echo "$line"
@@ -240,10 +241,12 @@ HG_SAT=$(field "$HG_SAT_LINE" 10)
 AM_SAT=$(field "$AM_SAT_LINE" 10)
 RATIO=$(awk -v h="$HG_SAT" -v a="$AM_SAT" 'BEGIN { printf "%.2f", (a > 0 ? h / a : 0) }')
 printf 'saturation (closed loop, %s connections, 1 alert per request):\n' "$CONNECTIONS"
-printf '  healthguard   %10.0f alerts/s  (p50 %s ms, p99 %s ms)\n' \
-  "$HG_SAT" "$(field "$HG_SAT_LINE" 13)" "$(field "$HG_SAT_LINE" 14)"
-printf '  alertmanager  %10.0f alerts/s  (p50 %s ms, p99 %s ms)\n' \
-  "$AM_SAT" "$(field "$AM_SAT_LINE" 13)" "$(field "$AM_SAT_LINE" 14)"
+printf '  healthguard   %10.0f alerts/s  (p50 %s ms, p99 %s ms; server CPU %s us an alert, load tool %.0f %% of a core)\n' \
+  "$HG_SAT" "$(field "$HG_SAT_LINE" 13)" "$(field "$HG_SAT_LINE" 14)" "$(field "$HG_SAT_LINE" 18)" \
+  "$(awk -v c="$(field "$HG_SAT_LINE" 17)" 'BEGIN { print c * 100 }')"
+printf '  alertmanager  %10.0f alerts/s  (p50 %s ms, p99 %s ms; server CPU %s us an alert, load tool %.0f %% of a core)\n' \
+  "$AM_SAT" "$(field "$AM_SAT_LINE" 13)" "$(field "$AM_SAT_LINE" 14)" "$(field "$AM_SAT_LINE" 18)" \
+  "$(awk -v c="$(field "$AM_SAT_LINE" 17)" 'BEGIN { print c * 100 }')"
 printf '  ratio healthguard/alertmanager: %s\n' "$RATIO"
 
 # --- 2. Open-loop sweep ----------------------------------------------------
@@ -295,20 +298,24 @@ ARRAY_MET=$(awk -v r="$ARRAY_RATE" 'BEGIN { print (r > 100000 ? "met" : "NOT met
 refresh
 AM_ARRAY_LINE=$(load alertmanager --batch 100 --connections "$BATCH_CONNECTIONS")
 printf 'arrays of 100 alerts (closed loop, %s connections):\n' "$BATCH_CONNECTIONS"
-printf '  healthguard   %10.0f alerts/s  (p99 %s ms a request; target > 100000 alerts/s: %s)\n' \
-  "$ARRAY_RATE" "$(field "$ARRAY_LINE" 14)" "$ARRAY_MET"
-printf '  alertmanager  %10.0f alerts/s  (p99 %s ms a request; for reference)\n' \
-  "$(field "$AM_ARRAY_LINE" 10)" "$(field "$AM_ARRAY_LINE" 14)"
+printf '  healthguard   %10.0f alerts/s  (p99 %s ms a request; server CPU %s us an alert; target > 100000 alerts/s: %s)\n' \
+  "$ARRAY_RATE" "$(field "$ARRAY_LINE" 14)" "$(field "$ARRAY_LINE" 18)" "$ARRAY_MET"
+printf '  alertmanager  %10.0f alerts/s  (p99 %s ms a request; server CPU %s us an alert; for reference)\n' \
+  "$(field "$AM_ARRAY_LINE" 10)" "$(field "$AM_ARRAY_LINE" 14)" "$(field "$AM_ARRAY_LINE" 18)"
 
 {
   printf 'figure\tvalue\n'
   printf 'healthguard_saturation_alerts_per_s\t%s\n' "$HG_SAT"
   printf 'alertmanager_saturation_alerts_per_s\t%s\n' "$AM_SAT"
   printf 'ratio_healthguard_alertmanager\t%s\n' "$RATIO"
+  printf 'healthguard_saturation_server_cpu_us_per_alert\t%s\n' "$(field "$HG_SAT_LINE" 18)"
+  printf 'alertmanager_saturation_server_cpu_us_per_alert\t%s\n' "$(field "$AM_SAT_LINE" 18)"
   printf 'healthguard_half_am_rate_alerts_per_s\t%s\n' "$HALF"
   printf 'healthguard_half_am_rate_p99_ms\t%s\n' "$HALF_P99"
   printf 'healthguard_array100_alerts_per_s\t%s\n' "$ARRAY_RATE"
   printf 'alertmanager_array100_alerts_per_s\t%s\n' "$(field "$AM_ARRAY_LINE" 10)"
+  printf 'healthguard_array100_server_cpu_us_per_alert\t%s\n' "$(field "$ARRAY_LINE" 18)"
+  printf 'alertmanager_array100_server_cpu_us_per_alert\t%s\n' "$(field "$AM_ARRAY_LINE" 18)"
 } > "$OUT/ingest-summary.tsv"
 
 # --- 5. The plot ---------------------------------------------------------------

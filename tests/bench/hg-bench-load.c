@@ -24,6 +24,9 @@
  *   target mode rate connections batch duration requests alerts errors
  *   alerts_per_s requests_per_s mean_ms p50_ms p99_ms p999_ms max_ms cpu
  * (cpu: this tool's share of one core; near 1, the figures are the tool's)
+ * and, with --server-pid, server_cpu_us_per_alert: the CPU time the
+ * server process used in the measured window, per alert answered (-1
+ * without --server-pid).
  * Exits 1 on any answer that is not a 2xx or any failed connection, so a
  * short run is a smoke test; 2 on bad usage. */
 #define G_LOG_DOMAIN "HealthGuard-Bench"
@@ -59,6 +62,7 @@ static int opt_batch = 1;
 static gboolean opt_duplicate;
 static int opt_timeout = 30;
 static gboolean opt_tsv;
+static int opt_server_pid;
 
 static const GOptionEntry entries[] = {
   { "url", 0, 0, G_OPTION_ARG_STRING, &opt_url, "Base URL of the server (http://HOST:PORT)", "URL" },
@@ -77,6 +81,8 @@ static const GOptionEntry entries[] = {
   { "duplicate", 0, 0, G_OPTION_ARG_NONE, &opt_duplicate, "Every alert the same condition (deduplicated)", NULL },
   { "timeout", 0, 0, G_OPTION_ARG_INT, &opt_timeout, "Seconds before a request fails (default 30)", "S" },
   { "tsv", 0, 0, G_OPTION_ARG_NONE, &opt_tsv, "Print one tab-separated line", NULL },
+  { "server-pid", 0, 0, G_OPTION_ARG_INT, &opt_server_pid,
+    "Also measure the CPU time this process (the server, on this machine) used in the measured window", "PID" },
   { NULL }
 };
 
@@ -335,6 +341,8 @@ typedef struct {
   Histogram    latency;
   Histogram    lag;          /* open loop: behind schedule when handed to libsoup */
   double       cpu_share;    /* of one core, this process, over the run */
+  gint64       server_cpu[2]; /* --server-pid's CPU µs at measure_from and at end */
+  guint        server_cpu_sources[2];
   guint64      requests;
   guint64      alerts;
   gint64       last_answer;
@@ -535,6 +543,37 @@ usage (const char *message)
   return 2;
 }
 
+/* CPU time over the measured window, shared by the alerts answered at
+ * the measured rate in that window; -1 when not measured. */
+static double
+server_cpu_per_alert (Load   *load,
+                      double  alerts_per_s)
+{
+  if (opt_server_pid <= 0 || load->server_cpu[0] < 0 || load->server_cpu[1] < 0 || alerts_per_s <= 0)
+    return -1;
+  return (load->server_cpu[1] - load->server_cpu[0]) / (alerts_per_s * opt_duration);
+}
+
+static gboolean
+snapshot_server_cpu_start (gpointer data)
+{
+  Load *load = data;
+
+  load->server_cpu[0] = hg_bench_process_cpu_us (opt_server_pid);
+  load->server_cpu_sources[0] = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+snapshot_server_cpu_end (gpointer data)
+{
+  Load *load = data;
+
+  load->server_cpu[1] = hg_bench_process_cpu_us (opt_server_pid);
+  load->server_cpu_sources[1] = 0;
+  return G_SOURCE_REMOVE;
+}
+
 static void
 report (Load *load)
 {
@@ -550,12 +589,13 @@ report (Load *load)
   if (opt_tsv)
     {
       g_print ("%s\t%s\t%g\t%u\t%d\t%g\t%" G_GUINT64_FORMAT "\t%" G_GUINT64_FORMAT "\t%" G_GUINT64_FORMAT
-               "\t%.1f\t%.1f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.2f\n",
+               "\t%.1f\t%.1f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.2f\t%.0f\n",
                target, load->open_loop ? "open" : "closed", load->open_loop ? opt_rate : 0,
                load->connections, opt_batch, opt_duration, load->requests, load->alerts, load->errors,
                alerts_per_s, requests_per_s, mean / 1000, ms (histogram_percentile (&load->latency, 0.5)),
                ms (histogram_percentile (&load->latency, 0.99)),
-               ms (histogram_percentile (&load->latency, 0.999)), ms (load->latency.max), load->cpu_share);
+               ms (histogram_percentile (&load->latency, 0.999)), ms (load->latency.max), load->cpu_share,
+               server_cpu_per_alert (load, alerts_per_s));
     }
   else
     {
@@ -581,6 +621,10 @@ report (Load *load)
                  ms (histogram_percentile (&load->lag, 0.5)), ms (histogram_percentile (&load->lag, 0.99)),
                  ms (load->lag.max));
       g_print ("load: this tool used %.0f %% of a core\n", load->cpu_share * 100);
+      if (opt_server_pid > 0)
+        g_print ("load: the server used %.0f us of CPU per alert, %.0f %% of a core\n",
+                 server_cpu_per_alert (load, alerts_per_s),
+                 (load->server_cpu[1] - load->server_cpu[0]) / (opt_duration * G_USEC_PER_SEC) * 100);
       g_print ("%s\n", load->errors == 0 ? "load: OK" : "load: FAILED");
     }
   if (opt_tsv && load->first_error != NULL)
@@ -592,6 +636,8 @@ load_free (Load *load)
 {
   g_clear_handle_id (&load->timer_source, g_source_remove);
   g_clear_handle_id (&load->drain_source, g_source_remove);
+  g_clear_handle_id (&load->server_cpu_sources[0], g_source_remove);
+  g_clear_handle_id (&load->server_cpu_sources[1], g_source_remove);
   if (load->open_loop && load->timer_fd > 0)
     close (load->timer_fd);
   g_free (load->endpoint);
@@ -683,9 +729,24 @@ main (int   argc,
         g_error ("timerfd_create: %s", g_strerror (errno));
       load->timer_source = g_unix_fd_add (load->timer_fd, G_IO_IN, timer_fired, load);
     }
+  if (opt_server_pid > 0)
+    {
+      load->server_cpu[0] = load->server_cpu[1] = -1;
+      load->server_cpu_sources[0] = g_timeout_add_full (G_PRIORITY_HIGH, (guint) (opt_warmup * 1000),
+                                                        snapshot_server_cpu_start, load, NULL);
+      load->server_cpu_sources[1] = g_timeout_add_full (G_PRIORITY_HIGH,
+                                                        (guint) ((opt_warmup + opt_duration) * 1000),
+                                                        snapshot_server_cpu_end, load, NULL);
+    }
   cpu_start = cpu_time_us ();
   pump (load);
   g_main_loop_run (loop);
+  /* The last answers came in before the window's timer fired. */
+  if (load->server_cpu_sources[1] != 0)
+    {
+      g_clear_handle_id (&load->server_cpu_sources[1], g_source_remove);
+      snapshot_server_cpu_end (load);
+    }
   load->cpu_share = (cpu_time_us () - cpu_start) / (double) MAX (g_get_monotonic_time () - load->start, 1);
 
   report (load);

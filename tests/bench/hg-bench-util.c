@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 #include <sys/resource.h>
 
 #include "hg-bench-util.h"
@@ -91,6 +92,27 @@ hg_bench_process_kb (GSubprocess *process,
   if (!g_file_get_contents (path, &status, NULL, NULL) || (at = strstr (status, field)) == NULL)
     return -1;
   return g_ascii_strtoll (at + strlen (field), NULL, 10);
+}
+
+gint64
+hg_bench_process_cpu_us (int pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
+  g_autofree char *stat = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after_name;
+  long ticks = sysconf (_SC_CLK_TCK);
+
+  /* The name, in parentheses, may hold spaces: count fields after it. */
+  if (!g_file_get_contents (path, &stat, NULL, NULL) || (after_name = strrchr (stat, ')')) == NULL ||
+      ticks <= 0)
+    return -1;
+  fields = g_strsplit (after_name + 2, " ", 0);
+  /* utime and stime are fields 14 and 15 of the line, 12 and 13 here. */
+  if (g_strv_length (fields) < 14)
+    return -1;
+  return (g_ascii_strtoll (fields[11], NULL, 10) + g_ascii_strtoll (fields[12], NULL, 10)) *
+         G_USEC_PER_SEC / ticks;
 }
 
 /* --- Requests ----------------------------------------------------------- */

@@ -32,6 +32,10 @@ void        hg_bench_raise_fd_limit  (void);
 gint64      hg_bench_process_kb      (GSubprocess    *process,
                                       const char     *field);
 
+/* The CPU time (user + system) process @pid has used, in µs, from
+ * /proc/PID/stat; -1 when it cannot be read. */
+gint64      hg_bench_process_cpu_us  (int             pid);
+
 /* --- Requests ----------------------------------------------------------- */
 
 /* Sends @method @base@path with JSON @body (and @token if set), waits: the object answered @expected, or NULL. */
