@@ -356,8 +356,21 @@ static gboolean
 on_start_timeout (gpointer user_data)
 {
   HgAlarmSound *self = user_data;
+  g_autoptr(GstBus) bus = gst_element_get_bus (self->pipeline);
+  GstMessage *message;
 
   g_clear_pointer (&self->start_timeout, g_source_unref);
+  /* The pipeline starts on GStreamer's threads, but says so on the bus,
+   * read on this main context: one message per dispatch, and none while
+   * the loop is busy (a window being built on a slow machine). Read what
+   * it said already before giving up: it may be playing. */
+  while (self->start_task != NULL && (message = gst_bus_pop (bus)) != NULL)
+    {
+      on_bus_message (bus, message, self);
+      gst_message_unref (message);
+    }
+  if (self->start_task == NULL)
+    return G_SOURCE_REMOVE;
   report_failure (self, g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
                                      /* TRANSLATORS: %s is the sound output, as GStreamer
                                       * describes it (“autoaudiosink”, “pulsesink”) */

@@ -626,6 +626,29 @@ test_sound_fails_later (void)
   g_assert_finalize_object (g_steal_pointer (&sound));
 }
 
+/* A main loop busy for longer than the time limit (the app building its
+ * window on a slow machine) while the output starts: the pipeline played
+ * all along, and the start must say so, not that it timed out. */
+static void
+test_sound_busy_loop (void)
+{
+  StartWait wait = { 0 };
+  g_autoptr(HgAlarmSound) sound = hg_alarm_sound_new ("fakesink sync=true");
+
+  g_signal_connect (sound, "failed", G_CALLBACK (on_failed), &wait);
+  hg_alarm_sound_start_async (sound, NULL, on_started, &wait);
+  g_usleep ((HG_ALARM_SOUND_START_TIMEOUT_MS + 1000) * 1000);
+  iterate_until (&wait.done, HG_ALARM_SOUND_START_TIMEOUT_MS + 2000);
+  g_assert_true (wait.done);
+  g_assert_no_error (wait.error);
+  g_assert_true (wait.ok);
+  g_assert_true (hg_alarm_sound_get_playing (sound));
+  g_assert_false (hg_alarm_sound_get_failed (sound));
+  g_assert_cmpuint (wait.failures, ==, 0);
+  start_wait_clear (&wait);
+  g_assert_finalize_object (g_steal_pointer (&sound));
+}
+
 /* The caller's sink, else HG_ALARM_SINK, else the default. */
 static void
 test_sound_sink_choice (void)
@@ -667,6 +690,7 @@ main (int   argc,
   g_test_add_func ("/sound/sound/no-such-element", test_sound_no_such_element);
   g_test_add_func ("/sound/sound/cannot-open", test_sound_cannot_open);
   g_test_add_func ("/sound/sound/fails-later", test_sound_fails_later);
+  g_test_add_func ("/sound/sound/busy-loop", test_sound_busy_loop);
 
   return g_test_run ();
 }
