@@ -280,6 +280,40 @@ def find_text(root, pattern, only_showing=True):
     return None
 
 
+CONNECTION_TEXTS = re.compile(r"^(Live|Connecting…|Reconnecting…|Offline( since .*)?)$")
+LIST_ROLES = ("list", "list box", "table", "tree table", "grid", "tree")
+
+
+def walk_outside_lists(node, depth=0):
+    """Like walk(), but never into a list or a table: their rows may be
+    being replaced, and GTK 4.8's AT-SPI code can crash when a client
+    walks rows as they go (a NULL object path)."""
+    if node is None or depth > 60:
+        return
+    yield node
+    if role(node) in LIST_ROLES:
+        return
+    try:
+        count = node.get_child_count()
+    except GLib.Error:
+        return
+    for i in range(count):
+        try:
+            child = node.get_child_at_index(i)
+        except GLib.Error:
+            continue
+        yield from walk_outside_lists(child, depth + 1)
+
+
+def find_connection_label(app):
+    """The label that says how the link to the server is, whatever it
+    says, found without walking any list."""
+    for node in walk_outside_lists(app):
+        if role(node) == "label" and CONNECTION_TEXTS.match(text_of(node) or ""):
+            return node
+    return None
+
+
 def find_live_label(app):
     # The label's accessible name is its text, or the "Connection to the
     # server" description it has while it was never updated: look at both.

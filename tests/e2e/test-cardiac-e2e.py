@@ -90,20 +90,41 @@ class Run:
     def connection_labels(self):
         """The two apps' connection labels, found while they say Live: the
         same labels say what the link is doing from then on."""
-        return [(ui.find_live_label(app), who)
-                for app, who in ((self.station, "station"), (self.doctor, "workstation"))]
+        labels = []
+        for app, who in ((self.station, "station"), (self.doctor, "workstation")):
+            label = ui.find_live_label(app)
+            # The way wait_links() finds it again must find it now.
+            if ui.text_of(ui.find_connection_label(app)) != "Live":
+                raise ui.Failure("the %s's connection label is not found outside lists" % who)
+            labels.append((label, who))
+        return labels
 
     def wait_links(self, labels, live):
         # Only the labels are read while the apps reconnect and rebuild
         # their boards: GTK 4.8's AT-SPI code can crash when a client walks
-        # list rows as they are replaced (a NULL object path).
-        for label, who in labels:
+        # list rows as they are replaced (a NULL object path). Should a
+        # label stop answering (once, under load, its reads kept failing
+        # while the app showed "Offline since"), it is found again
+        # without walking any list.
+        apps = {"station": self.station, "workstation": self.doctor}
+        for i, (label, who) in enumerate(labels):
+            held = [label]
+
+            def text():
+                value = ui.text_of(held[0])
+                if value is None:
+                    found = ui.find_connection_label(apps[who])
+                    if found is not None:
+                        held[0] = found
+                        value = ui.text_of(found)
+                return value
+
             if live:
-                wait_for("the %s to say 'Live'" % who,
-                         lambda: ui.text_of(label) == "Live")
+                wait_for("the %s to say 'Live'" % who, lambda: text() == "Live")
             else:
                 wait_for("the %s to notice the server is gone" % who,
-                         lambda: ui.text_of(label) not in (None, "Live"))
+                         lambda: text() not in (None, "Live"))
+            labels[i] = (held[0], who)
 
     def server_json(self, path, token=None):
         request = urllib.request.Request(self.server.url + path)
