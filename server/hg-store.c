@@ -417,7 +417,6 @@ run_batch (HgStore   *self,
         }
       else
         {
-          g_atomic_int_set (&self->write_failed, TRUE);
           run_cached (self->writer, "ROLLBACK", NULL);
           for (guint i = 0; i < batch->len; i++)
             if (commit->errors[i] == NULL)
@@ -426,7 +425,6 @@ run_batch (HgStore   *self,
     }
   else
     {
-      g_atomic_int_set (&self->write_failed, TRUE);
       for (guint i = 0; i < batch->len; i++)
         commit->errors[i] = g_error_copy (begin_error);
     }
@@ -522,15 +520,18 @@ syncer_main (gpointer data)
         }
       if (any_committed)
         {
-          if (sync_wal (self, &sync_error))
-            g_atomic_int_set (&self->write_failed, FALSE);
-          else
-            {
-              g_warning ("%s", sync_error->message);
-              g_atomic_int_set (&self->write_failed, TRUE);
-            }
+          if (!sync_wal (self, &sync_error))
+            g_warning ("%s", sync_error->message);
           if (self->sync_hook != NULL)
             self->sync_hook (self, self->sync_hook_data);
+        }
+      /* Readiness follows the last batch: whether it could commit, and
+       * be made durable. */
+      if (commits->len > 0)
+        {
+          HgCommit *last = g_ptr_array_index (commits, commits->len - 1);
+
+          g_atomic_int_set (&self->write_failed, !last->committed || sync_error != NULL);
         }
 
       for (guint c = 0; c < commits->len; c++)

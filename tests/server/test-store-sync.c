@@ -260,6 +260,76 @@ test_failed_job (Fixture       *f,
   g_assert_false (marker_committed (f, "failed"));
 }
 
+/* A job whose work only the commit refuses: a foreign key checked at the
+ * end of the transaction. */
+static gboolean
+break_commit (HgStore  *self,
+              HgDb     *db,
+              gint64    now,
+              gpointer  data,
+              GError  **error)
+{
+  return hg_db_exec (db, "PRAGMA defer_foreign_keys = ON;"
+                         "INSERT INTO deadlines (incident_id, step, due_at) VALUES (424242, 'remind', 0)",
+                     error);
+}
+
+static void
+broken_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Fixture *f = user_data;
+
+  g_assert_null (hg_store_job_finish (HG_STORE (source), result, break_commit, &f->error));
+  f->answered++;
+}
+
+static void
+wait_answers (Fixture *f,
+              guint    n)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+
+  while (f->answered < n)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/* Readiness says whether the last batch could be committed and made
+ * durable: a refused commit makes the store not ready, the next good
+ * batch ready again. */
+static void
+test_failed_commit (Fixture       *f,
+                    gconstpointer  data)
+{
+  GError *error = NULL;
+
+  open_gate (&f->gate);
+  g_assert_true (hg_store_check_writable (f->store, &error));
+  g_assert_no_error (error);
+
+  g_test_expect_message ("HealthGuard-Store", G_LOG_LEVEL_WARNING, "Database error*FOREIGN KEY*");
+  hg_store_queue_job (f->store, break_commit, NULL, NULL, break_commit, broken_done, f);
+  wait_answers (f, 1);
+  g_test_assert_expected_messages ();
+  g_assert_nonnull (f->error);
+  g_clear_error (&f->error);
+  g_assert_false (hg_store_check_writable (f->store, &error));
+  g_assert_error (error, HG_ERROR, HG_ERROR_UNAVAILABLE);
+  g_clear_error (&error);
+
+  queue_marker (f, "after");
+  wait_answers (f, 2);
+  g_assert_no_error (f->error);
+  g_assert_true (marker_committed (f, "after"));
+  g_assert_true (hg_store_check_writable (f->store, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -267,5 +337,6 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/store/sync/answer-after-sync", Fixture, NULL, setup, test_answer_after_sync, teardown);
   g_test_add ("/store/sync/failed-job", Fixture, NULL, setup, test_failed_job, teardown);
+  g_test_add ("/store/sync/failed-commit", Fixture, NULL, setup, test_failed_commit, teardown);
   return g_test_run ();
 }
