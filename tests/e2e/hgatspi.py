@@ -172,11 +172,14 @@ def app_warnings(proc):
             if OWN_WARNING.search(line)]
 
 
-def walk(node, depth=0):
-    """Every accessible under node (node included), depth first."""
+def walk(node, depth=0, leaves=()):
+    """Every accessible under node (node included), depth first; never
+    under a node whose role is in leaves."""
     if node is None or depth > 60:
         return
     yield node
+    if leaves and role(node) in leaves:
+        return
     try:
         count = node.get_child_count()
     except GLib.Error:
@@ -186,7 +189,7 @@ def walk(node, depth=0):
             child = node.get_child_at_index(i)
         except GLib.Error:
             continue
-        yield from walk(child, depth + 1)
+        yield from walk(child, depth + 1, leaves)
 
 
 def role(node):
@@ -284,31 +287,12 @@ CONNECTION_TEXTS = re.compile(r"^(Live|Connecting…|Reconnecting…|Offline( si
 LIST_ROLES = ("list", "list box", "table", "tree table", "grid", "tree")
 
 
-def walk_outside_lists(node, depth=0):
-    """Like walk(), but never into a list or a table: their rows may be
-    being replaced, and GTK 4.8's AT-SPI code can crash when a client
-    walks rows as they go (a NULL object path)."""
-    if node is None or depth > 60:
-        return
-    yield node
-    if role(node) in LIST_ROLES:
-        return
-    try:
-        count = node.get_child_count()
-    except GLib.Error:
-        return
-    for i in range(count):
-        try:
-            child = node.get_child_at_index(i)
-        except GLib.Error:
-            continue
-        yield from walk_outside_lists(child, depth + 1)
-
-
 def find_connection_label(app):
     """The label that says how the link to the server is, whatever it
-    says, found without walking any list."""
-    for node in walk_outside_lists(app):
+    says, found without walking any list or table: their rows may be
+    being replaced, and GTK 4.8's AT-SPI code can crash when a client
+    walks rows as they go (a NULL object path)."""
+    for node in walk(app, leaves=LIST_ROLES):
         if role(node) == "label" and CONNECTION_TEXTS.match(text_of(node) or ""):
             return node
     return None
