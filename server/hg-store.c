@@ -392,13 +392,13 @@ run_batch (HgStore   *self,
   g_autoptr(GError) begin_error = NULL;
   HgCommit *commit = g_new0 (HgCommit, 1);
   gint64 now = hg_time_now_ms ();
+  gint64 seq_before = self->writer->last_event_seq;
 
   commit->tasks = g_ptr_array_ref (batch);
   commit->errors = g_new0 (GError *, batch->len);
   if (run_cached (self->writer, "BEGIN IMMEDIATE", &begin_error))
     {
       g_autoptr(GError) commit_error = NULL;
-
       HgStoreJobFunc previous = NULL;
 
       for (guint i = 0; i < batch->len; i++)
@@ -418,6 +418,8 @@ run_batch (HgStore   *self,
       else
         {
           run_cached (self->writer, "ROLLBACK", NULL);
+          /* Its events are gone: the next batch's must be announced. */
+          self->writer->last_event_seq = seq_before;
           for (guint i = 0; i < batch->len; i++)
             if (commit->errors[i] == NULL)
               commit->errors[i] = g_error_copy (commit_error);

@@ -269,9 +269,36 @@ break_commit (HgStore  *self,
               gpointer  data,
               GError  **error)
 {
-  return hg_db_exec (db, "PRAGMA defer_foreign_keys = ON;"
+  g_autoptr(JsonNode) node = json_node_init_string (json_node_alloc (), "refused");
+
+  /* Two events, both gone with the commit. */
+  return hg_events_append (db, now, "test.marker", NULL, node, error) &&
+         hg_events_append (db, now, "test.marker", NULL, node, error) &&
+         hg_db_exec (db, "PRAGMA defer_foreign_keys = ON;"
                          "INSERT INTO deadlines (incident_id, step, due_at) VALUES (424242, 'remind', 0)",
                      error);
+}
+
+/* A job that writes, but no event. */
+static gboolean
+write_quietly (HgStore  *self,
+               HgDb     *db,
+               gint64    now,
+               gpointer  data,
+               GError  **error)
+{
+  return hg_db_exec (db, "INSERT INTO metric_values (name, value) VALUES ('test_quiet', 1)", error);
+}
+
+static void
+quiet_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Fixture *f = user_data;
+
+  hg_store_job_finish (HG_STORE (source), result, write_quietly, &f->error);
+  f->answered++;
 }
 
 static void
@@ -322,10 +349,22 @@ test_failed_commit (Fixture       *f,
   g_assert_error (error, HG_ERROR, HG_ERROR_UNAVAILABLE);
   g_clear_error (&error);
 
-  queue_marker (f, "after");
+  /* A batch without events announces nothing: the refused events were
+   * never there. */
+  hg_store_queue_job (f->store, write_quietly, NULL, NULL, write_quietly, quiet_done, f);
   wait_answers (f, 2);
   g_assert_no_error (f->error);
+  spin (100);
+  g_assert_cmpint (f->announced, ==, 0);
+
+  /* The next event takes the first seq again, and is announced. */
+  queue_marker (f, "after");
+  wait_answers (f, 3);
+  g_assert_no_error (f->error);
   g_assert_true (marker_committed (f, "after"));
+  for (guint i = 0; i < 3000 && f->announced < 1; i++)
+    spin (10);
+  g_assert_cmpint (f->announced, ==, 1);
   g_assert_true (hg_store_check_writable (f->store, &error));
   g_assert_no_error (error);
 }
