@@ -97,6 +97,12 @@ static const GOptionEntry entries[] = {
 #define TOP_BIT     40
 #define N_BUCKETS   (SUB_COUNT + (TOP_BIT - SUB_BITS + 1) * HALF_COUNT)
 
+/* A process's CPU time (µs, -1 until read), read when its timer fires. */
+typedef struct {
+  gint64 us;
+  guint  source;
+} CpuSnapshot;
+
 typedef struct {
   guint64 counts[N_BUCKETS];
   guint64 count;
@@ -341,8 +347,7 @@ typedef struct {
   Histogram    latency;
   Histogram    lag;          /* open loop: behind schedule when handed to libsoup */
   double       cpu_share;    /* of one core, this process, over the run */
-  gint64       server_cpu[2]; /* --server-pid's CPU µs at measure_from and at end */
-  guint        server_cpu_sources[2];
+  CpuSnapshot  server_cpu[2]; /* --server-pid's, at measure_from and at end */
   guint64      requests;
   guint64      alerts;
   gint64       last_answer;
@@ -549,28 +554,18 @@ static double
 server_cpu_per_alert (Load   *load,
                       double  alerts_per_s)
 {
-  if (opt_server_pid <= 0 || load->server_cpu[0] < 0 || load->server_cpu[1] < 0 || alerts_per_s <= 0)
+  if (opt_server_pid <= 0 || load->server_cpu[0].us < 0 || load->server_cpu[1].us < 0 || alerts_per_s <= 0)
     return -1;
-  return (load->server_cpu[1] - load->server_cpu[0]) / (alerts_per_s * opt_duration);
+  return (load->server_cpu[1].us - load->server_cpu[0].us) / (alerts_per_s * opt_duration);
 }
 
 static gboolean
-snapshot_server_cpu_start (gpointer data)
+snapshot_server_cpu (gpointer data)
 {
-  Load *load = data;
+  CpuSnapshot *snapshot = data;
 
-  load->server_cpu[0] = hg_bench_process_cpu_us (opt_server_pid);
-  load->server_cpu_sources[0] = 0;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-snapshot_server_cpu_end (gpointer data)
-{
-  Load *load = data;
-
-  load->server_cpu[1] = hg_bench_process_cpu_us (opt_server_pid);
-  load->server_cpu_sources[1] = 0;
+  snapshot->us = hg_bench_process_cpu_us (opt_server_pid);
+  snapshot->source = 0;
   return G_SOURCE_REMOVE;
 }
 
@@ -624,7 +619,7 @@ report (Load *load)
       if (opt_server_pid > 0)
         g_print ("load: the server used %.0f us of CPU per alert, %.0f %% of a core\n",
                  server_cpu_per_alert (load, alerts_per_s),
-                 (load->server_cpu[1] - load->server_cpu[0]) / (opt_duration * G_USEC_PER_SEC) * 100);
+                 (load->server_cpu[1].us - load->server_cpu[0].us) / (opt_duration * G_USEC_PER_SEC) * 100);
       g_print ("%s\n", load->errors == 0 ? "load: OK" : "load: FAILED");
     }
   if (opt_tsv && load->first_error != NULL)
@@ -636,8 +631,8 @@ load_free (Load *load)
 {
   g_clear_handle_id (&load->timer_source, g_source_remove);
   g_clear_handle_id (&load->drain_source, g_source_remove);
-  g_clear_handle_id (&load->server_cpu_sources[0], g_source_remove);
-  g_clear_handle_id (&load->server_cpu_sources[1], g_source_remove);
+  g_clear_handle_id (&load->server_cpu[0].source, g_source_remove);
+  g_clear_handle_id (&load->server_cpu[1].source, g_source_remove);
   if (load->open_loop && load->timer_fd > 0)
     close (load->timer_fd);
   g_free (load->endpoint);
@@ -731,21 +726,22 @@ main (int   argc,
     }
   if (opt_server_pid > 0)
     {
-      load->server_cpu[0] = load->server_cpu[1] = -1;
-      load->server_cpu_sources[0] = g_timeout_add_full (G_PRIORITY_HIGH, (guint) (opt_warmup * 1000),
-                                                        snapshot_server_cpu_start, load, NULL);
-      load->server_cpu_sources[1] = g_timeout_add_full (G_PRIORITY_HIGH,
-                                                        (guint) ((opt_warmup + opt_duration) * 1000),
-                                                        snapshot_server_cpu_end, load, NULL);
+      for (guint i = 0; i < 2; i++)
+        {
+          load->server_cpu[i].us = -1;
+          load->server_cpu[i].source =
+            g_timeout_add_full (G_PRIORITY_HIGH, (guint) ((opt_warmup + i * opt_duration) * 1000),
+                                snapshot_server_cpu, &load->server_cpu[i], NULL);
+        }
     }
   cpu_start = cpu_time_us ();
   pump (load);
   g_main_loop_run (loop);
   /* The last answers came in before the window's timer fired. */
-  if (load->server_cpu_sources[1] != 0)
+  if (load->server_cpu[1].source != 0)
     {
-      g_clear_handle_id (&load->server_cpu_sources[1], g_source_remove);
-      snapshot_server_cpu_end (load);
+      g_clear_handle_id (&load->server_cpu[1].source, g_source_remove);
+      snapshot_server_cpu (&load->server_cpu[1]);
     }
   load->cpu_share = (cpu_time_us () - cpu_start) / (double) MAX (g_get_monotonic_time () - load->start, 1);
 
