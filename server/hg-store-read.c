@@ -465,8 +465,19 @@ hg_store_get_incident (HgStore  *self,
                        gboolean  detail,
                        GError  **error)
 {
+  HgIncident *incident;
+
   g_return_val_if_fail (HG_IS_STORE (self), NULL);
-  return hg_store_load_incident (self->reader, id, detail, error);
+  if (!detail)
+    return hg_store_load_incident (self->reader, id, FALSE, error);
+  /* The row, its alerts, notes and timeline from one snapshot: read
+   * statement by statement, a commit landing in between gave a timeline
+   * that already said "handover" beside the holder from before it. */
+  if (!hg_db_exec (self->reader, "BEGIN", error))
+    return NULL;
+  incident = hg_store_load_incident (self->reader, id, TRUE, error);
+  hg_db_exec (self->reader, "COMMIT", NULL);
+  return incident;
 }
 
 void
