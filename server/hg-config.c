@@ -38,6 +38,7 @@ hg_config_new_default (void)
   config->event_retention = 48 * 3600;
   config->ping_interval = 15;
   config->drop_after = 45;
+  config->idle_timeout = 60;
   config->max_streams_per_token = 8;
   memcpy (config->escalation, default_policies, sizeof default_policies);
   return config;
@@ -241,7 +242,7 @@ load_server_group (HgConfig  *config,
     "correlation_window", "token_lifetime", "event_retention", "websocket_ping_interval",
     "websocket_drop_after", "allow_plain_http", "allowed_origins", "max_streams_per_token",
     "token_idle_timeout", "login_failure_window", "login_failures_per_id", "login_failures_per_address",
-    "ingest_rate_limit", NULL
+    "ingest_rate_limit", "idle_timeout", NULL
   };
   g_autofree char *listen = g_key_file_get_string (file, "server", "listen", NULL);
 
@@ -266,7 +267,8 @@ load_server_group (HgConfig  *config,
       !read_count (file, "server", "login_failures_per_id", 1000, &config->login_failures_per_id, error) ||
       !read_count (file, "server", "login_failures_per_address", 100000,
                    &config->login_failures_per_address, error) ||
-      !read_count (file, "server", "ingest_rate_limit", 1000000, &config->ingest_rate_limit, error))
+      !read_count (file, "server", "ingest_rate_limit", 1000000, &config->ingest_rate_limit, error) ||
+      !read_seconds (file, "server", "idle_timeout", &config->idle_timeout, error))
     return FALSE;
   /* A nurse's screen that was off over a night shift must still resume. */
   if (config->event_retention < 24 * 3600)

@@ -33,6 +33,7 @@ typedef struct {
   guint               event_retention;      /* seconds; at least a day */
   guint               ping_interval;        /* WebSocket pings, seconds */
   guint               drop_after;           /* silent WebSocket clients, seconds */
+  guint               idle_timeout;         /* seconds to wait for a request head */
   gboolean            demo;
   HgEscalationPolicy  escalation[HG_N_SEVERITIES];
 } HgConfig;

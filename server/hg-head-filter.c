@@ -17,14 +17,35 @@
 #define HG_TYPE_HEAD_FILTER_INPUT (hg_head_filter_input_get_type ())
 G_DECLARE_FINAL_TYPE (HgHeadFilterInput, hg_head_filter_input, HG, HEAD_FILTER_INPUT, GFilterInputStream)
 
+typedef enum {
+  STATE_HEAD,   /* screening the lines of a request head */
+  STATE_BODY,   /* passing body_left bytes of a Content-Length body */
+  STATE_PASS,   /* everything passes from here on: the connection closes
+                 * after this answer (a chunked body, a refused head, an
+                 * upgrade) */
+  STATE_ENDED,  /* the input ended, or a head came too late: nothing more */
+} State;
+
 struct _HgHeadFilterInput {
   GFilterInputStream parent_instance;
   GByteArray        *raw;        /* read from the base, not screened yet */
   GByteArray        *ready;      /* screened, for the reader */
+  GIOStream         *connection; /* whose input this is */
+  State              state;
+  guint64            body_left;
+  /* The head being screened. */
   gsize              head_bytes;
   gboolean           request_line_seen;
   gboolean           encoding_seen;
-  gboolean           past_head;  /* everything passes from here on */
+  gboolean           length_seen;
+  guint64            length;
+  gboolean           length_twice;
+  gboolean           upgrade_seen;
+  gboolean           refused;
+  /* A head must be complete this long after the filter starts waiting
+   * for it (0: no limit); then reads fail and libsoup closes. */
+  gint64             head_timeout_us;
+  gint64             head_deadline;  /* monotonic; 0 while no head is awaited */
 };
 
 static void hg_head_filter_input_pollable_init (GPollableInputStreamInterface *iface);
@@ -97,9 +118,55 @@ refusal (HgHeadFilterInput *self,
         return "transfer-encoding";
       self->encoding_seen = TRUE;
     }
-  else if (equals (name, name_end, "Content-Length") && !is_length (value, value_end))
-    return "content-length";
+  else if (equals (name, name_end, "Content-Length"))
+    {
+      if (!is_length (value, value_end))
+        return "content-length";
+      /* Two lengths: the server refuses the request (hg-guard.c) and
+       * closes; the filter cannot tell where the next head would be. */
+      if (self->length_seen)
+        self->length_twice = TRUE;
+      self->length_seen = TRUE;
+      self->length = g_ascii_strtoull (value, NULL, 10);
+    }
+  else if (equals (name, name_end, "Upgrade"))
+    self->upgrade_seen = TRUE;
   return NULL;
+}
+
+static void
+start_head (HgHeadFilterInput *self)
+{
+  self->state = STATE_HEAD;
+  self->head_bytes = 0;
+  self->request_line_seen = FALSE;
+  self->encoding_seen = FALSE;
+  self->length_seen = FALSE;
+  self->length = 0;
+  self->length_twice = FALSE;
+  self->upgrade_seen = FALSE;
+  self->refused = FALSE;
+  self->head_deadline = 0;
+}
+
+/* The blank line: what follows is the body, if any, then the next head. */
+static void
+end_head (HgHeadFilterInput *self)
+{
+  self->head_deadline = 0;
+  /* A chunked body ends where only an HTTP parser can tell, and the
+   * server closes the connection after such a request (hg-server.c);
+   * a refused head is answered 400 and closed too. After an upgrade,
+   * the connection speaks WebSocket. */
+  if (self->refused || self->encoding_seen || self->upgrade_seen || self->length_twice)
+    self->state = STATE_PASS;
+  else if (self->length_seen && self->length > 0)
+    {
+      self->state = STATE_BODY;
+      self->body_left = self->length;
+    }
+  else
+    start_head (self);
 }
 
 static void
@@ -109,10 +176,16 @@ screen_line (HgHeadFilterInput *self,
 {
   const char *why = NULL;
 
+  self->head_bytes += len;
   if (is_blank (line, len))
-    /* Before the request line, a blank line is skipped; after it, it
-     * ends the head. */
-    self->past_head = self->request_line_seen;
+    {
+      /* Before the request line, a blank line is skipped; after it, it
+       * ends the head. */
+      g_byte_array_append (self->ready, (const guint8 *) line, len);
+      if (self->request_line_seen)
+        end_head (self);
+      return;
+    }
   else if (!self->request_line_seen)
     self->request_line_seen = TRUE;
   else
@@ -123,6 +196,7 @@ screen_line (HgHeadFilterInput *self,
       g_byte_array_append (self->ready, (const guint8 *) line, len);
       return;
     }
+  self->refused = TRUE;
   g_debug ("Refusing a request head with a bad %s line", why);
   {
     g_autofree char *marker = g_strdup_printf ("%s: %s\r\n", HG_HEAD_FILTER_REFUSED, why);
@@ -131,31 +205,110 @@ screen_line (HgHeadFilterInput *self,
   }
 }
 
-/* Moves every complete line of the head from raw to ready. */
+static void
+pass_raw (HgHeadFilterInput *self,
+          gsize              len)
+{
+  g_byte_array_append (self->ready, self->raw->data, len);
+  g_byte_array_remove_range (self->raw, 0, len);
+}
+
+/* Moves from raw to ready every complete line of a head, and the bodies
+ * that follow the heads. */
 static gboolean
 screen (HgHeadFilterInput  *self,
         GError            **error)
 {
-  const guint8 *newline;
-
-  while (!self->past_head && (newline = memchr (self->raw->data, '\n', self->raw->len)) != NULL)
+  while (self->raw->len > 0)
     {
-      gsize len = newline - self->raw->data + 1;
+      const guint8 *newline;
 
-      screen_line (self, (const char *) self->raw->data, len);
-      g_byte_array_remove_range (self->raw, 0, len);
+      if (self->state == STATE_PASS)
+        pass_raw (self, self->raw->len);
+      else if (self->state == STATE_BODY)
+        {
+          gsize len = MIN (self->body_left, self->raw->len);
+
+          pass_raw (self, len);
+          self->body_left -= len;
+          if (self->body_left == 0)
+            start_head (self);
+        }
+      else if ((newline = memchr (self->raw->data, '\n', self->raw->len)) != NULL)
+        {
+          gsize len = newline - self->raw->data + 1;
+
+          screen_line (self, (const char *) self->raw->data, len);
+          g_byte_array_remove_range (self->raw, 0, len);
+        }
+      else
+        break;
     }
-  if (self->past_head)
-    {
-      g_byte_array_append (self->ready, self->raw->data, self->raw->len);
-      g_byte_array_set_size (self->raw, 0);
-    }
-  else if (self->head_bytes > HEAD_LIMIT)
+  if (self->state == STATE_HEAD && self->head_bytes + self->raw->len > HEAD_LIMIT)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE, "request head over %d bytes", HEAD_LIMIT);
       return FALSE;
     }
   return TRUE;
+}
+
+/* Waiting for a head (or the rest of one) starts the clock. */
+static gboolean
+head_overdue (HgHeadFilterInput *self)
+{
+  gint64 now;
+
+  if (self->state != STATE_HEAD || self->head_timeout_us == 0)
+    return FALSE;
+  now = g_get_monotonic_time ();
+  if (self->head_deadline == 0)
+    self->head_deadline = now + self->head_timeout_us;
+  return now >= self->head_deadline;
+}
+
+static GSocket *
+socket_of (GIOStream *stream)
+{
+  g_autoptr(GIOStream) inner = NULL;
+
+  if (G_IS_TLS_CONNECTION (stream))
+    {
+      g_object_get (stream, "base-io-stream", &inner, NULL);
+      stream = inner;
+    }
+  return G_IS_SOCKET_CONNECTION (stream) ? g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream)) : NULL;
+}
+
+/* No more input: the client closed, or its head is overdue.
+ *
+ * libsoup 3.2 (fixed in 3.3) never closes a connection whose input ends
+ * before the first byte of a request: a client that closes a kept-alive
+ * connection, or connects and sends nothing, would hold a socket for
+ * good. A lone line end makes that request begin; libsoup then finds no
+ * request line and closes the connection. Its answer (400) must reach
+ * no one: an idle client could take it for the answer to a request it
+ * sends at that moment. So when the server is the one ending it, the
+ * socket is shut for writing first, the answer fails, and the client
+ * sees the connection close. */
+static void
+end_input (HgHeadFilterInput *self,
+           gboolean           overdue)
+{
+  gboolean begun = self->head_bytes > 0 || self->raw->len > 0;
+
+  if (overdue)
+    {
+      GSocket *socket = socket_of (self->connection);
+
+      g_debug ("Closing a connection: no complete request head within %" G_GINT64_FORMAT " s",
+               self->head_timeout_us / G_USEC_PER_SEC);
+      if (socket != NULL)
+        g_socket_shutdown (socket, FALSE, TRUE, NULL);
+    }
+  pass_raw (self, self->raw->len);
+  if (self->state == STATE_HEAD && !begun)
+    g_byte_array_append (self->ready, (const guint8 *) "\r\n", 2);
+  self->state = STATE_ENDED;
 }
 
 static gssize
@@ -187,21 +340,34 @@ filter_read (HgHeadFilterInput  *self,
 
       if (self->ready->len > 0)
         return take_ready (self, buffer, count);
-      if (self->past_head)
+      if (self->state == STATE_ENDED)
+        return 0;
+      if (self->state == STATE_PASS)
         return g_pollable_stream_read (base, buffer, count, blocking, cancellable, error);
+      if (self->state == STATE_BODY && self->raw->len == 0)
+        {
+          /* A body goes straight through, up to its end. */
+          n = g_pollable_stream_read (base, buffer, MIN (count, self->body_left), blocking, cancellable, error);
+          if (n > 0 && (self->body_left -= n) == 0)
+            start_head (self);
+          return n;
+        }
+      if (head_overdue (self))
+        {
+          end_input (self, TRUE);
+          continue;
+        }
       n = g_pollable_stream_read (base, chunk, sizeof chunk, blocking, cancellable, error);
       if (n < 0)
         return n;
       if (n == 0)
         {
-          /* The end within the head: libsoup sees it cut short and never
+          /* The end within a head: libsoup sees it cut short and never
            * parses it. */
-          self->past_head = TRUE;
-          if (self->raw->len == 0)
-            return 0;
+          end_input (self, FALSE);
+          continue;
         }
       g_byte_array_append (self->raw, chunk, n);
-      self->head_bytes += n;
       if (!screen (self, error))
         return -1;
     }
@@ -244,7 +410,11 @@ hg_head_filter_input_can_poll (GPollableInputStream *stream)
 static gboolean
 hg_head_filter_input_is_readable (GPollableInputStream *stream)
 {
-  return HG_HEAD_FILTER_INPUT (stream)->ready->len > 0 ||
+  HgHeadFilterInput *self = HG_HEAD_FILTER_INPUT (stream);
+
+  return self->ready->len > 0 || self->state == STATE_ENDED ||
+         (self->state == STATE_HEAD && self->head_deadline != 0 &&
+          g_get_monotonic_time () >= self->head_deadline) ||
          g_pollable_input_stream_is_readable (G_POLLABLE_INPUT_STREAM (base_of (stream)));
 }
 
@@ -252,14 +422,31 @@ static GSource *
 hg_head_filter_input_create_source (GPollableInputStream *stream,
                                     GCancellable         *cancellable)
 {
+  HgHeadFilterInput *self = HG_HEAD_FILTER_INPUT (stream);
   g_autoptr(GSource) child = NULL;
+  GSource *source;
 
-  /* Screened bytes waiting: ready now, whatever the socket says. */
-  if (HG_HEAD_FILTER_INPUT (stream)->ready->len > 0)
-    child = g_timeout_source_new (0);
-  else
-    child = g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (base_of (stream)), NULL);
-  return g_pollable_source_new_full (stream, child, cancellable);
+  /* Screened bytes waiting, or the end: ready now, whatever the socket
+   * says. */
+  if (self->ready->len > 0 || self->state == STATE_ENDED)
+    return g_pollable_source_new_full (stream, child = g_timeout_source_new (0), cancellable);
+  child = g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (base_of (stream)), NULL);
+  source = g_pollable_source_new_full (stream, child, cancellable);
+  /* Waiting for a head: wake the reader at the deadline too, so that its
+   * read fails and it closes the connection. */
+  if (self->state == STATE_HEAD && self->head_timeout_us > 0)
+    {
+      g_autoptr(GSource) deadline = NULL;
+      gint64 now = g_get_monotonic_time ();
+
+      if (self->head_deadline == 0)
+        self->head_deadline = now + self->head_timeout_us;
+      deadline = g_timeout_source_new ((guint) MAX (0, (self->head_deadline - now + 999) / 1000));
+      /* A child only wakes its parent; GLib still wants it a callback. */
+      g_source_set_dummy_callback (deadline);
+      g_source_add_child_source (source, deadline);
+    }
+  return source;
 }
 
 static void
@@ -278,6 +465,7 @@ hg_head_filter_input_finalize (GObject *object)
 
   g_byte_array_unref (self->raw);
   g_byte_array_unref (self->ready);
+  g_clear_object (&self->connection);
   G_OBJECT_CLASS (hg_head_filter_input_parent_class)->finalize (object);
 }
 
@@ -293,6 +481,7 @@ hg_head_filter_input_init (HgHeadFilterInput *self)
 {
   self->raw = g_byte_array_new ();
   self->ready = g_byte_array_new ();
+  start_head (self);
 }
 
 /* --- The connection --------------------------------------------------- */
@@ -395,17 +584,22 @@ hg_head_filter_init (HgHeadFilter *self)
 }
 
 GIOStream *
-hg_head_filter_new (GIOStream *base)
+hg_head_filter_new (GIOStream *base,
+                    guint      head_timeout_s)
 {
   HgHeadFilter *self;
+  HgHeadFilterInput *input;
 
   g_return_val_if_fail (G_IS_IO_STREAM (base), NULL);
 
   self = g_object_new (HG_TYPE_HEAD_FILTER, NULL);
   self->base = g_object_ref (base);
-  self->input = g_object_new (HG_TYPE_HEAD_FILTER_INPUT,
-                              "base-stream", g_io_stream_get_input_stream (base),
-                              "close-base-stream", FALSE,
-                              NULL);
+  input = g_object_new (HG_TYPE_HEAD_FILTER_INPUT,
+                        "base-stream", g_io_stream_get_input_stream (base),
+                        "close-base-stream", FALSE,
+                        NULL);
+  input->head_timeout_us = (gint64) head_timeout_s * G_USEC_PER_SEC;
+  input->connection = g_object_ref (base);
+  self->input = G_INPUT_STREAM (input);
   return G_IO_STREAM (self);
 }

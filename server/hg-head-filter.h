@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-/* A connection as libsoup gets it, with its first request head screened.
+/* A connection as libsoup gets it, with each request head screened.
  *
  * libsoup 3.2 (Debian 12) leaks the request's path, up to 64 KiB, for
  * every request whose Content-Length is not a number or whose
@@ -9,8 +9,15 @@
  * server's memory without signing in. Such header lines (and folded
  * continuation lines, which could build one) are replaced by
  * HG_HEAD_FILTER_REFUSED before libsoup reads them; the server answers
- * 400 when it sees that header. Only the first head of a connection is
- * screened: every answer but a WebSocket upgrade closes the connection. */
+ * 400 when it sees that header, and closes the connection.
+ *
+ * A connection stays open for the next request (keep-alive). The filter
+ * counts a Content-Length body to find the next head; after a chunked
+ * body, a refused head or an upgrade it screens nothing more, and the
+ * server closes the connection after a chunked or refused request. A
+ * head must be complete within @head_timeout_s of the filter starting to
+ * wait for it (a new connection, or the end of the request before):
+ * past that, reads fail and libsoup closes the connection. */
 
 #include <gio/gio.h>
 
@@ -19,6 +26,7 @@ G_BEGIN_DECLS
 #define HG_HEAD_FILTER_REFUSED "X-HG-Refused"
 
 /* Takes a reference on @base; closing the result closes @base. */
-GIOStream *hg_head_filter_new (GIOStream *base);
+GIOStream *hg_head_filter_new (GIOStream *base,
+                               guint      head_timeout_s);
 
 G_END_DECLS

@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <string.h>
+#include <gio/gunixsocketaddress.h>
+#include <glib/gstdio.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
@@ -23,6 +25,7 @@ struct _HgListener {
   GSocketService  *service;
   GHashTable      *handshakes;     /* Handshake* under way */
   guint            port;
+  gboolean         keep_alive;
 };
 
 G_DEFINE_FINAL_TYPE (HgListener, hg_listener, G_TYPE_OBJECT)
@@ -167,7 +170,7 @@ serve (HgListener     *self,
        GSocketAddress *local,
        GSocketAddress *remote)
 {
-  g_autoptr(GIOStream) screened = hg_head_filter_new (stream);
+  g_autoptr(GIOStream) screened = hg_head_filter_new (stream, self->config->idle_timeout);
   g_autoptr(GError) error = NULL;
 
   if (!soup_server_accept_iostream (self->soup, screened, local, remote, &error))
@@ -288,6 +291,33 @@ bind_service (HgListener  *self,
   return TRUE;
 }
 
+/* libsoup 3.2 keeps a connection open after an answer only if the server
+ * has a listener of its own (request_finished() in soup-server.c), and
+ * ours are not libsoup's. It gets one no client can reach: a Unix socket
+ * whose name is removed as soon as it listens. Without it, every answer
+ * closes its connection, as it did before: slower, never wrong. */
+static gboolean
+add_unreachable_listener (HgListener  *self,
+                          GError     **error)
+{
+  g_autofree char *dir = g_dir_make_tmp ("healthguard-XXXXXX", error);
+  g_autofree char *path = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  gboolean ok;
+
+  if (dir == NULL)
+    return FALSE;
+  path = g_build_filename (dir, "unreachable", NULL);
+  address = g_unix_socket_address_new (path);
+  socket = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT, error);
+  ok = socket != NULL && g_socket_bind (socket, address, FALSE, error) && g_socket_listen (socket, error) &&
+       soup_server_listen_socket (self->soup, socket, 0, error);
+  g_unlink (path);
+  g_rmdir (dir);
+  return ok;
+}
+
 /* Tools and tests read this line for the address: keep its form. */
 static void
 announce (HgListener *self)
@@ -319,6 +349,13 @@ hg_listener_start (const HgConfig  *config,
   self->soup = g_object_ref (soup);
   if (!bind_service (self, error))
     return NULL;
+  {
+    g_autoptr(GError) local_error = NULL;
+
+    self->keep_alive = add_unreachable_listener (self, &local_error);
+    if (!self->keep_alive)
+      g_warning ("Closing every connection after its answer (no keep-alive): %s", local_error->message);
+  }
   announce (self);
   return g_steal_pointer (&self);
 }
@@ -343,6 +380,13 @@ hg_listener_stop (HgListener *self)
   while (g_hash_table_iter_next (&iter, &hs, NULL))
     g_cancellable_cancel (((Handshake *) hs)->cancellable);
   g_clear_object (&self->soup);
+}
+
+gboolean
+hg_listener_get_keep_alive (HgListener *self)
+{
+  g_return_val_if_fail (HG_IS_LISTENER (self), FALSE);
+  return self->keep_alive;
 }
 
 guint

@@ -28,5 +28,7 @@ HgListener *hg_listener_start        (const HgConfig  *config,
 void        hg_listener_stop         (HgListener      *self);
 /* The port actually bound (useful with port 0). */
 guint       hg_listener_get_port     (HgListener      *self);
+/* Whether connections stay open after an answer (keep-alive). */
+gboolean    hg_listener_get_keep_alive (HgListener    *self);
 
 G_END_DECLS

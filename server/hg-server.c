@@ -358,6 +358,7 @@ early_handler (SoupServer        *soup,
                GHashTable        *query,
                gpointer           user_data)
 {
+  HgServer *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   g_autoptr(GError) error = NULL;
 
@@ -369,7 +370,7 @@ early_handler (SoupServer        *soup,
     }
   if (g_strcmp0 (path, HG_STREAM_PATH) == 0)
     {
-      admit_upgrade (user_data, msg);
+      admit_upgrade (self, msg);
       /* A refused upgrade is an ordinary answer: closed like the rest
        * (see below). */
       if (soup_server_message_get_status (msg) != 0)
@@ -377,13 +378,13 @@ early_handler (SoupServer        *soup,
       return;
     }
 
-  /* libsoup 3.2 (Debian 12) never frees a keep-alive connection that the
-   * client closes while it is idle: each one kept its socket open, and the
-   * server ran out of file descriptors after about a thousand requests.
-   * Answering every request with "Connection: close" leaves no idle
-   * connection behind; a WebSocket upgrade replaces the header with its
-   * own. Revisit when the minimum libsoup is 3.3 or later. */
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+  /* The connection stays open for the next request (keep-alive) only
+   * when the head filter can find where that request starts: after a
+   * body of known length, or none (hg-head-filter.h). */
+  if (self->listener == NULL || !hg_listener_get_keep_alive (self->listener) ||
+      (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH &&
+       soup_message_headers_get_encoding (headers) != SOUP_ENCODING_NONE))
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
 
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
       soup_message_headers_get_content_length (headers) > HG_MAX_BODY_SIZE)

@@ -42,6 +42,14 @@ count_fds (void)
 }
 
 static void
+settle (guint before)
+{
+  for (guint tries = 0; tries < 100 && count_fds () > before + 5; tries++)
+    g_usleep (20 * 1000);
+  g_usleep (100 * 1000);
+}
+
+static void
 one_client (const char *url)
 {
   g_autoptr(SoupSession) session = soup_session_new ();
@@ -75,6 +83,127 @@ test_clients_leave_nothing (void)
   after = count_fds ();
   g_test_message ("open descriptors: %u before, %u after 300 clients", before, after);
   g_assert_cmpuint (after, <=, before + 5);
+  hg_test_server_stop (ts);
+}
+
+static GSocketConnection *
+connect_raw (guint port)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GError) error = NULL;
+  GSocketConnection *conn = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
+
+  g_assert_no_error (error);
+  /* A server that never closes would hang the test: fail it instead. */
+  g_socket_set_timeout (g_socket_connection_get_socket (conn), 20);
+  return conn;
+}
+
+static void
+send_raw (GSocketConnection *conn,
+          const char        *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), text, strlen (text),
+                             NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* Everything the server sends until it closes. */
+static char *
+read_to_end (GSocketConnection *conn)
+{
+  g_autoptr(GString) answer = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  char buffer[4096];
+  gssize n;
+
+  while ((n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), buffer,
+                                   sizeof buffer, NULL, &error)) > 0)
+    g_string_append_len (answer, buffer, n);
+  g_assert_no_error (error);
+  return g_strdup (answer->str);
+}
+
+/* Clients that connect and close without a request, or halfway through
+ * one, and clients that close a connection kept alive after an answer:
+ * libsoup 3.2 kept the first and last kind open for good. */
+static void
+test_silent_clients_leave_nothing (void)
+{
+  HgTestServer *ts = hg_test_server_start (NULL, NULL);
+  guint port = hg_test_server_port (ts);
+  guint before, after;
+
+  g_object_unref (connect_raw (port));
+  settle (count_fds ());
+  before = count_fds ();
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autoptr(GSocketConnection) conn = connect_raw (port);
+
+      if (i % 3 == 1)
+        send_raw (conn, "GET /health HTTP/1.1\r\nHo");
+      else if (i % 3 == 2)
+        {
+          char buffer[512];
+
+          send_raw (conn, "GET /health HTTP/1.1\r\nHost: a\r\n\r\n");
+          g_assert_cmpint (g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), buffer,
+                                                sizeof buffer, NULL, NULL), >, 0);
+        }
+      g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+    }
+  settle (before);
+  after = count_fds ();
+  g_test_message ("open descriptors: %u before, %u after 300 silent clients", before, after);
+  g_assert_cmpuint (after, <=, before + 5);
+  hg_test_server_stop (ts);
+}
+
+static void
+short_idle_timeout (HgConfig *config,
+                    gpointer  data)
+{
+  config->idle_timeout = 1;
+}
+
+/* A connection waiting for a request past idle_timeout is closed by the
+ * server, with nothing sent on it: not after an answer kept alive, not
+ * on a connection that never sent a byte, not halfway through a head. */
+static void
+test_idle_connections_closed (void)
+{
+  HgTestServer *ts = hg_test_server_start_full (NULL, NULL, short_idle_timeout, NULL);
+  guint port = hg_test_server_port (ts);
+  g_autoptr(GSocketConnection) kept = NULL;
+  g_autoptr(GSocketConnection) silent = NULL;
+  g_autoptr(GSocketConnection) halfway = NULL;
+  g_autofree char *kept_answer = NULL;
+  g_autofree char *silent_answer = NULL;
+  g_autofree char *halfway_answer = NULL;
+  guint before;
+
+  settle (count_fds ());
+  before = count_fds ();
+  kept = connect_raw (port);
+  silent = connect_raw (port);
+  halfway = connect_raw (port);
+  send_raw (kept, "GET /health HTTP/1.1\r\nHost: a\r\n\r\n");
+  send_raw (halfway, "GET /health HTTP/1.1\r\nHost: a\r\n");
+  kept_answer = read_to_end (kept);
+  silent_answer = read_to_end (silent);
+  halfway_answer = read_to_end (halfway);
+  g_assert_true (g_str_has_prefix (kept_answer, "HTTP/1.1 200 "));
+  g_assert_null (strstr (kept_answer + 1, "HTTP/"));
+  g_assert_cmpstr (silent_answer, ==, "");
+  g_assert_cmpstr (halfway_answer, ==, "");
+  g_object_unref (g_steal_pointer (&kept));
+  g_object_unref (g_steal_pointer (&silent));
+  g_object_unref (g_steal_pointer (&halfway));
+  settle (before);
+  g_assert_cmpuint (count_fds (), <=, before + 5);
   hg_test_server_stop (ts);
 }
 
@@ -148,14 +277,6 @@ plain_to_tls (guint port)
                            sizeof answer - 1, &len, NULL, NULL);
   answer[len] = '\0';
   g_assert_null (strstr (answer, "HTTP/"));
-}
-
-static void
-settle (guint before)
-{
-  for (guint tries = 0; tries < 100 && count_fds () > before + 5; tries++)
-    g_usleep (20 * 1000);
-  g_usleep (100 * 1000);
 }
 
 /* The heap's low point over ten more clients: TLS holds buffers of tens
@@ -232,5 +353,7 @@ main (int   argc,
   g_test_add_func ("/server/connections/clients-leave-nothing", test_clients_leave_nothing);
   g_test_add_func ("/server/connections/tls-clients-leave-nothing", test_tls_clients_leave_nothing);
   g_test_add_func ("/server/connections/refused-streams-leave-nothing", test_refused_streams_leave_nothing);
+  g_test_add_func ("/server/connections/silent-clients-leave-nothing", test_silent_clients_leave_nothing);
+  g_test_add_func ("/server/connections/idle-connections-closed", test_idle_connections_closed);
   return g_test_run ();
 }

@@ -107,6 +107,8 @@ alert_request (Fixture    *f,
 }
 
 #define ALERT "{\"type\": \"CALL_BUTTON\", \"patient_id\": \"P005\"}"
+/* A request that keeps its connection open. */
+#define HEALTH "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
 
 /* The same request with one Content-Length is served: the refusals below
  * are about the repetition, nothing else. */
@@ -206,6 +208,20 @@ test_malformed_framing (Fixture       *f,
       /* The leak grew with the path: a long one is refused the same way. */
       long_answer = raw_exchange (f, long_path);
       g_assert_true (g_str_has_prefix (long_answer, "HTTP/1.1 400 "));
+
+      /* The same after a request on a connection kept alive: every head
+       * is screened, not only the first. */
+      {
+        g_autofree char *kept = g_strconcat (HEALTH, request, NULL);
+        g_autofree char *kept_answer = raw_exchange (f, kept);
+        const char *second = strstr (kept_answer + 1, "HTTP/1.1 ");
+
+        g_assert_true (g_str_has_prefix (kept_answer, "HTTP/1.1 200 "));
+        g_assert_cmpuint (count_answers (kept_answer), ==, 2);
+        g_assert_nonnull (second);
+        g_assert_true (g_str_has_prefix (second, "HTTP/1.1 400 "));
+        g_assert_nonnull (strstr (second, message));
+      }
     }
 }
 
@@ -219,6 +235,53 @@ test_chunked_served (Fixture       *f,
   g_autofree char *answer = raw_exchange (f, request);
 
   g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 201 "));
+}
+
+/* The end of a chunked body is for libsoup to find, not the head filter:
+ * such a request is answered and its connection closed, and what was
+ * sent after it is never read. */
+static void
+test_chunked_closes (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *request = g_strdup_printf ("POST /api/v1/alerts HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                              "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
+                                              "Transfer-Encoding: chunked\r\n\r\n%zx\r\n%s\r\n0\r\n\r\n" HEALTH,
+                                              f->nurse, strlen (ALERT), ALERT);
+  g_autofree char *answer = raw_exchange (f, request);
+
+  g_test_message ("%s", answer);
+  g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 201 "));
+  g_assert_cmpuint (count_answers (answer), ==, 1);
+  g_assert_nonnull (strstr (answer, "Connection: close\r\n"));
+}
+
+/* Requests one after another on one connection, sent at once: each is
+ * answered in order, and bodies of known length are told apart from the
+ * heads that follow them. */
+static void
+test_kept_alive_requests (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *first = g_strdup_printf ("POST /api/v1/alerts HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                            "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
+                                            "Content-Length: %zu\r\n\r\n%s",
+                                            f->nurse, strlen (ALERT), ALERT);
+  g_autofree char *length = g_strdup_printf ("Content-Length: %zu\r\n", strlen (ALERT));
+  g_autofree char *last = alert_request (f, length, ALERT);
+  g_autofree char *all = g_strconcat (first, HEALTH, last, NULL);
+  g_autofree char *answer = raw_exchange (f, all);
+  const char *second = strstr (answer + 1, "HTTP/1.1 ");
+  const char *third = second ? strstr (second + 1, "HTTP/1.1 ") : NULL;
+
+  g_test_message ("%s", answer);
+  g_assert_cmpuint (count_answers (answer), ==, 3);
+  g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 201 "));
+  g_assert_true (g_str_has_prefix (second, "HTTP/1.1 200 "));
+  g_assert_true (g_str_has_prefix (third, "HTTP/1.1 201 "));
+  /* The server closed none of them: the client's last request asked to. */
+  g_assert_null (strstr (answer, "Connection: close"));
+  g_assert_cmpint (hg_test_sql_int (f->db, "SELECT count(*) FROM alerts"), ==, 2);
 }
 
 /* --- Ids and enumerations --------------------------------------------- */
@@ -330,6 +393,8 @@ main (int   argc,
   ADD ("no-request-smuggled", test_no_request_smuggled);
   ADD ("malformed-framing", test_malformed_framing);
   ADD ("chunked-served", test_chunked_served);
+  ADD ("chunked-closes", test_chunked_closes);
+  ADD ("kept-alive-requests", test_kept_alive_requests);
   ADD ("bad-path-ids", test_bad_path_ids);
   ADD ("bad-enums", test_bad_enums);
 #undef ADD
