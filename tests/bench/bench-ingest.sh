@@ -17,8 +17,8 @@
 #
 # Usage:
 #   tests/bench/bench-ingest.sh --server PATH --load PATH [--alertmanager PATH]
-#                               [--out DIR] [--smoke] [--fresh] [--duration S] [--warmup S]
-#                               [--connections C] [--sweep "10 25 50 75 90 100"]
+#                               [--out DIR] [--smoke] [--fresh] [--keep-alive] [--duration S]
+#                               [--warmup S] [--connections C] [--sweep "10 25 50 75 90 100"]
 #
 # --server: healthguard-server; --load: hg-bench-load (both from the build).
 # --out: where the TSV files and the plot go (default build/bench).
@@ -27,6 +27,10 @@
 # --fresh: start both servers again, empty, before each measurement. By
 # default the two run throughout, and healthguard's database (Alertmanager's
 # memory) keeps the alerts of the runs before: the order of the runs counts.
+# --keep-alive: every request on a connection kept open from the one
+# before, to both servers (hg-bench-load --keep-alive), as HTTP clients
+# that post often do. By default each POST opens a new connection, as
+# libsoup's client does for a POST.
 #
 # The healthguard-server runs with a configuration made for the benchmark:
 # the per-key ingest ceiling (ingest_rate_limit, 1000 alerts/s by default)
@@ -47,6 +51,7 @@ ALERTMANAGER=/usr/bin/prometheus-alertmanager
 OUT=build/bench
 SMOKE=0
 FRESH=0
+KEEP_ALIVE=()
 DURATION=10
 WARMUP=2
 CONNECTIONS=64
@@ -71,6 +76,7 @@ while [ $# -gt 0 ]; do
     --out) OUT=${2:?}; shift 2 ;;
     --smoke) SMOKE=1; shift ;;
     --fresh) FRESH=1; shift ;;
+    --keep-alive) KEEP_ALIVE=(--keep-alive); shift ;;
     --duration) DURATION=${2:?}; shift 2 ;;
     --warmup) WARMUP=${2:?}; shift 2 ;;
     --connections) CONNECTIONS=${2:?}; shift 2 ;;
@@ -219,10 +225,10 @@ load () {
   shift
   if [ "$target" = healthguard ]; then
     line=$("$LOAD" --url "$HG_URL" --target healthguard --key "$KEY" --tsv --server-pid "$HG_PID" \
-           --duration "$DURATION" --warmup "$WARMUP" "$@") || fail "healthguard-server: the load run $* failed"
+           --duration "$DURATION" --warmup "$WARMUP" "${KEEP_ALIVE[@]}" "$@") || fail "healthguard-server: the load run $* failed"
   else
     line=$("$LOAD" --url "$AM_URL" --target alertmanager --tsv --server-pid "$AM_PID" \
-           --duration "$DURATION" --warmup "$WARMUP" "$@") || fail "Alertmanager: the load run $* failed"
+           --duration "$DURATION" --warmup "$WARMUP" "${KEEP_ALIVE[@]}" "$@") || fail "Alertmanager: the load run $* failed"
   fi
   echo "$line"
 }
@@ -232,6 +238,12 @@ field () {
 }
 
 # --- 1. Saturation -------------------------------------------------------
+
+if [ ${#KEEP_ALIVE[@]} -gt 0 ]; then
+  echo "connections: kept alive between requests, for both servers"
+else
+  echo "connections: a new one for each request, for both servers"
+fi
 
 refresh
 HG_SAT_LINE=$(load healthguard --connections "$CONNECTIONS")

@@ -63,6 +63,7 @@ static gboolean opt_duplicate;
 static int opt_timeout = 30;
 static gboolean opt_tsv;
 static int opt_server_pid;
+static gboolean opt_keep_alive;
 
 static const GOptionEntry entries[] = {
   { "url", 0, 0, G_OPTION_ARG_STRING, &opt_url, "Base URL of the server (http://HOST:PORT)", "URL" },
@@ -81,6 +82,9 @@ static const GOptionEntry entries[] = {
   { "duplicate", 0, 0, G_OPTION_ARG_NONE, &opt_duplicate, "Every alert the same condition (deduplicated)", NULL },
   { "timeout", 0, 0, G_OPTION_ARG_INT, &opt_timeout, "Seconds before a request fails (default 30)", "S" },
   { "tsv", 0, 0, G_OPTION_ARG_NONE, &opt_tsv, "Print one tab-separated line", NULL },
+  { "keep-alive", 0, 0, G_OPTION_ARG_NONE, &opt_keep_alive,
+    "Send each POST on a connection kept open from the one before, as most HTTP clients do "
+    "(default: a new connection for each, libsoup's choice for a POST)", NULL },
   { "server-pid", 0, 0, G_OPTION_ARG_INT, &opt_server_pid,
     "Also measure the CPU time this process (the server, on this machine) used in the measured window", "PID" },
   { NULL }
@@ -439,6 +443,10 @@ send_one (Load   *load,
   if (load->auth != NULL)
     soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", load->auth);
   soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  /* libsoup opens a new connection for every request that is not
+   * idempotent, unless told that resending it on a stale one is safe. */
+  if (opt_keep_alive)
+    soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
   if (load->open_loop && intended >= load->measure_from && intended < load->end)
     histogram_record (&load->lag, g_get_monotonic_time () - intended);
   soup_session_send_and_read_async (g_ptr_array_index (load->sessions, load->next % load->sessions->len),
@@ -602,6 +610,7 @@ report (Load *load)
         g_print ("load: %s %s, closed loop: %u connections for %g s (after %g s warm-up), "
                  "%d alert(s) per request\n",
                  target, load->endpoint, load->connections, opt_duration, opt_warmup, opt_batch);
+      g_print ("load: %s\n", opt_keep_alive ? "connections kept alive" : "a new connection for each request");
       g_print ("load: %" G_GUINT64_FORMAT " requests, %" G_GUINT64_FORMAT " alerts answered in %.2f s: "
                "%.1f alerts/s (%.1f requests/s)\n",
                load->requests, load->alerts, window, alerts_per_s, requests_per_s);
