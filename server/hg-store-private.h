@@ -92,6 +92,16 @@ typedef gboolean (*HgStoreJobFunc) (HgStore  *self,
                                     gpointer  data,
                                     GError  **error);
 
+/* Queues a job that runs in a batch of its own: a big one (an array of
+ * alerts), which runs faster without the savepoint a batch gives each of
+ * its jobs (see run_batch in hg-store.c). */
+void          hg_store_queue_big_job (HgStore             *self,
+                                      HgStoreJobFunc       func,
+                                      gpointer             data,
+                                      GDestroyNotify       destroy,
+                                      gpointer             source_tag,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
 void          hg_store_queue_job  (HgStore             *self,
                                    HgStoreJobFunc       func,
                                    gpointer             data,

@@ -12,6 +12,9 @@
 #include "hg-lifecycle.h"
 #include "hg-store-private.h"
 
+/* Arrays of this many alerts or more run in a batch of their own. */
+#define BIG_ARRAY 10
+
 /* --- Alerts ----------------------------------------------------------- */
 
 typedef struct {
@@ -369,8 +372,13 @@ hg_store_ingest_async (HgStore             *self,
   job->alerts = g_ptr_array_ref (alerts);
   job->posted_by = g_strdup (posted_by);
   job->results = g_ptr_array_new_with_free_func (hg_ingest_result_free);
-  hg_store_queue_job (self, ingest_job, job, ingest_job_free, hg_store_ingest_async,
-                      callback, user_data);
+  /* From this size, an array of alerts is faster alone in its batch. */
+  if (alerts->len >= BIG_ARRAY)
+    hg_store_queue_big_job (self, ingest_job, job, ingest_job_free, hg_store_ingest_async,
+                            callback, user_data);
+  else
+    hg_store_queue_job (self, ingest_job, job, ingest_job_free, hg_store_ingest_async,
+                        callback, user_data);
 }
 
 GPtrArray *

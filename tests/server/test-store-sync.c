@@ -260,6 +260,79 @@ test_failed_job (Fixture       *f,
   g_assert_false (marker_committed (f, "failed"));
 }
 
+/* A job that keeps the writer until it is let go: the jobs queued
+ * meanwhile make one batch. */
+typedef struct {
+  Gate     gate;
+  gboolean entered;
+} Hold;
+
+static gboolean
+hold_writer (HgStore  *self,
+             HgDb     *db,
+             gint64    now,
+             gpointer  data,
+             GError  **error)
+{
+  Hold *hold = data;
+
+  g_mutex_lock (&hold->gate.lock);
+  hold->entered = TRUE;
+  g_cond_broadcast (&hold->gate.changed);
+  while (!hold->gate.release)
+    g_cond_wait (&hold->gate.changed, &hold->gate.lock);
+  g_mutex_unlock (&hold->gate.lock);
+  return TRUE;
+}
+
+static void
+held_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Fixture *f = user_data;
+
+  g_assert_nonnull (hg_store_job_finish (HG_STORE (source), result, hold_writer, NULL));
+  f->answered++;
+}
+
+/* In a batch of several jobs, the one that fails is rolled back to its
+ * savepoint, and the jobs before and after it are committed. (Alone in
+ * its batch, as in failed-job, a job runs without a savepoint and its
+ * failure rolls back the whole transaction.) */
+static void
+test_failed_job_in_batch (Fixture       *f,
+                          gconstpointer  data)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+  Hold hold = { 0 };
+
+  g_mutex_init (&hold.gate.lock);
+  g_cond_init (&hold.gate.changed);
+  open_gate (&f->gate);
+  hg_store_queue_job (f->store, hold_writer, &hold, NULL, hold_writer, held_done, f);
+  g_mutex_lock (&hold.gate.lock);
+  while (!hold.entered)
+    g_cond_wait (&hold.gate.changed, &hold.gate.lock);
+  g_mutex_unlock (&hold.gate.lock);
+  queue_marker (f, "before");
+  hg_store_queue_job (f->store, fail_job, NULL, NULL, fail_job, failed_done, f);
+  queue_marker (f, "after");
+  open_gate (&hold.gate);
+  while (f->answered < 4)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_assert_error (f->error, HG_ERROR, HG_ERROR_INVALID);
+  g_assert_true (marker_committed (f, "before"));
+  g_assert_true (marker_committed (f, "after"));
+  g_assert_false (marker_committed (f, "failed"));
+  g_mutex_clear (&hold.gate.lock);
+  g_cond_clear (&hold.gate.changed);
+}
+
 /* A job whose work only the commit refuses: a foreign key checked at the
  * end of the transaction. */
 static gboolean
@@ -376,6 +449,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/store/sync/answer-after-sync", Fixture, NULL, setup, test_answer_after_sync, teardown);
   g_test_add ("/store/sync/failed-job", Fixture, NULL, setup, test_failed_job, teardown);
+  g_test_add ("/store/sync/failed-job-in-batch", Fixture, NULL, setup, test_failed_job_in_batch, teardown);
   g_test_add ("/store/sync/failed-commit", Fixture, NULL, setup, test_failed_commit, teardown);
   return g_test_run ();
 }
