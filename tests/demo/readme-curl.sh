@@ -10,6 +10,9 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/hg-readme-curl.XXXXXX")"
 pid=""
 trap '[[ -n "$pid" ]] && { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; }; rm -rf "$work"' EXIT
 
+# The log exists before the server starts: the shell opens it in the
+# child, which may run after the first look below.
+: > "$work/server.log"
 "$server" --demo --database "$work/demo.db" --listen 127.0.0.1:0 2>"$work/server.log" &
 pid=$!
 for _ in $(seq 100); do
