@@ -153,7 +153,6 @@ start_head (HgHeadFilterInput *self)
 static void
 end_head (HgHeadFilterInput *self)
 {
-  self->head_deadline = 0;
   /* A chunked body ends where only an HTTP parser can tell, and the
    * server closes the connection after such a request (hg-server.c);
    * a refused head is answered 400 and closed too. After an upgrade,
@@ -252,18 +251,30 @@ screen (HgHeadFilterInput  *self,
   return TRUE;
 }
 
-/* Waiting for a head (or the rest of one) starts the clock. */
+/* Whether a head is awaited under a time limit. */
+static gboolean
+head_timed (HgHeadFilterInput *self)
+{
+  return self->state == STATE_HEAD && self->head_timeout_us > 0;
+}
+
+/* When the head awaited is due: waiting for it (or the rest of it)
+ * starts the clock. */
+static gint64
+head_due (HgHeadFilterInput *self,
+          gint64             now)
+{
+  if (self->head_deadline == 0)
+    self->head_deadline = now + self->head_timeout_us;
+  return self->head_deadline;
+}
+
 static gboolean
 head_overdue (HgHeadFilterInput *self)
 {
-  gint64 now;
+  gint64 now = g_get_monotonic_time ();
 
-  if (self->state != STATE_HEAD || self->head_timeout_us == 0)
-    return FALSE;
-  now = g_get_monotonic_time ();
-  if (self->head_deadline == 0)
-    self->head_deadline = now + self->head_timeout_us;
-  return now >= self->head_deadline;
+  return head_timed (self) && now >= head_due (self, now);
 }
 
 static GSocket *
@@ -434,14 +445,12 @@ hg_head_filter_input_create_source (GPollableInputStream *stream,
   source = g_pollable_source_new_full (stream, child, cancellable);
   /* Waiting for a head: wake the reader at the deadline too, so that its
    * read fails and it closes the connection. */
-  if (self->state == STATE_HEAD && self->head_timeout_us > 0)
+  if (head_timed (self))
     {
       g_autoptr(GSource) deadline = NULL;
       gint64 now = g_get_monotonic_time ();
 
-      if (self->head_deadline == 0)
-        self->head_deadline = now + self->head_timeout_us;
-      deadline = g_timeout_source_new ((guint) MAX (0, (self->head_deadline - now + 999) / 1000));
+      deadline = g_timeout_source_new ((guint) MAX (0, (head_due (self, now) - now + 999) / 1000));
       /* A child only wakes its parent; GLib still wants it a callback. */
       g_source_set_dummy_callback (deadline);
       g_source_add_child_source (source, deadline);
