@@ -612,3 +612,41 @@ hg_head_filter_new (GIOStream *base,
   self->input = G_INPUT_STREAM (input);
   return G_IO_STREAM (self);
 }
+
+/* An accepted socket may not know its protocol (GLib leaves it at
+ * DEFAULT): a stream socket of an internet family is TCP. */
+static gboolean
+is_tcp (GSocket *socket)
+{
+  GSocketFamily family = g_socket_get_family (socket);
+  GSocketProtocol protocol = g_socket_get_protocol (socket);
+
+  return (family == G_SOCKET_FAMILY_IPV4 || family == G_SOCKET_FAMILY_IPV6) &&
+         g_socket_get_socket_type (socket) == G_SOCKET_TYPE_STREAM &&
+         (protocol == G_SOCKET_PROTOCOL_TCP || protocol == G_SOCKET_PROTOCOL_DEFAULT);
+}
+
+GSocket *
+hg_head_filter_find_tcp_socket (GIOStream *stream)
+{
+  /* Each layer holds the one under it, so no reference is needed. */
+  for (guint depth = 0; G_IS_IO_STREAM (stream) && depth < 4; depth++)
+    {
+      g_autoptr(GIOStream) inner = NULL;
+      GParamSpec *base;
+
+      if (HG_IS_HEAD_FILTER (stream))
+        {
+          GSocket *socket = socket_of (HG_HEAD_FILTER (stream)->base);
+
+          return socket != NULL && is_tcp (socket) ? socket : NULL;
+        }
+      /* libsoup's SoupIOStream, a private type with a public property. */
+      base = g_object_class_find_property (G_OBJECT_GET_CLASS (stream), "base-iostream");
+      if (base == NULL || !g_type_is_a (base->value_type, G_TYPE_IO_STREAM))
+        return NULL;
+      g_object_get (stream, "base-iostream", &inner, NULL);
+      stream = inner;
+    }
+  return NULL;
+}

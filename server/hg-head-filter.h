@@ -29,4 +29,9 @@ G_BEGIN_DECLS
 GIOStream *hg_head_filter_new (GIOStream *base,
                                guint      head_timeout_s);
 
+/* The TCP socket under @stream: a head filter, or libsoup's wrapper
+ * around one (what a stolen connection or a WebSocket holds), over a
+ * socket or TLS connection. NULL when there is none, or it is not TCP. */
+GSocket *hg_head_filter_find_tcp_socket (GIOStream *stream);
+
 G_END_DECLS

@@ -4,8 +4,11 @@
 #include "config.h"
 
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include "hg-error.h"
+#include "hg-head-filter.h"
 #include "hg-json.h"
 #include "hg-protocol.h"
 #include "hg-stream.h"
@@ -18,6 +21,7 @@
 typedef struct {
   HgStream                *stream;
   SoupWebsocketConnection *conn;
+  GSocket                 *socket;      /* the TCP socket under conn, or NULL */
   char                    *staff_id;
   guchar                   token_hash[32];
   gint64                   last_seq;    /* newest seq this client has been sent or skipped */
@@ -46,6 +50,7 @@ client_free (Client *client)
   g_clear_handle_id (&client->resume_timeout, g_source_remove);
   g_signal_handlers_disconnect_by_data (client->conn, client);
   g_clear_object (&client->conn);
+  g_clear_object (&client->socket);
   g_free (client->staff_id);
   g_free (client);
 }
@@ -278,6 +283,8 @@ on_websocket (SoupServer              *server,
   client = g_new0 (Client, 1);
   client->stream = self;
   client->conn = g_object_ref (conn);
+  g_set_object (&client->socket,
+                hg_head_filter_find_tcp_socket (soup_websocket_connection_get_io_stream (conn)));
   client->staff_id = g_strdup (principal->staff_id);
   memcpy (client->token_hash, principal->token_hash, sizeof client->token_hash);
   client->last_seen = g_get_monotonic_time ();
@@ -303,25 +310,72 @@ on_websocket (SoupServer              *server,
 
 /* --- Fan-out ---------------------------------------------------------- */
 
-static void
-fan_out (HgStream *self,
-         HgEvent  *event)
+/* libsoup writes each frame with a send of its own, and on a TCP socket
+ * each send is a segment: for a thousand clients, the kernel's work per
+ * segment is most of the fan-out's cost. While a client's share of a
+ * commit is written, the socket is corked, so its frames leave in one
+ * segment when it is uncorked. */
+static gboolean
+cork (Client   *client,
+      gboolean  on)
 {
-  g_autofree char *text = NULL;
+#ifdef TCP_CORK
+  g_autoptr(GError) error = NULL;
+
+  if (client->socket == NULL)
+    return FALSE;
+  if (g_socket_set_option (client->socket, IPPROTO_TCP, TCP_CORK, on, &error))
+    return TRUE;
+  g_debug ("Cannot %s the stream of %s: %s", on ? "cork" : "uncork", client->staff_id,
+           error->message);
+#endif
+  return FALSE;
+}
+
+static gboolean
+is_due (Client  *client,
+        HgEvent *event)
+{
+  return event->seq > client->last_seq && is_for (event, client);
+}
+
+/* Sends each client the @events meant for it, in order; each event's
+ * text is made once, for the first client that needs it. */
+static void
+fan_out (HgStream  *self,
+         GPtrArray *events)
+{
+  g_autofree char **texts = g_new0 (char *, events->len);
 
   for (GList *l = self->clients; l != NULL; l = l->next)
     {
       Client *client = l->data;
+      guint due = 0;
+      gboolean corked;
 
-      if (!client->live || event->seq <= client->last_seq)
+      if (!client->live)
         continue;
-      client->last_seq = event->seq;
-      if (!is_for (event, client))
-        continue;
-      if (text == NULL)
-        text = event_text (event);
-      send_text (client, text);
+      for (guint i = 0; i < events->len && due < 2; i++)
+        due += is_due (client, events->pdata[i]);
+      corked = due > 1 && cork (client, TRUE);
+      for (guint i = 0; i < events->len; i++)
+        {
+          HgEvent *event = events->pdata[i];
+
+          if (event->seq <= client->last_seq)
+            continue;
+          client->last_seq = event->seq;
+          if (!is_for (event, client))
+            continue;
+          if (texts[i] == NULL)
+            texts[i] = event_text (event);
+          send_text (client, texts[i]);
+        }
+      if (corked)
+        cork (client, FALSE);
     }
+  for (guint i = 0; i < events->len; i++)
+    g_free (texts[i]);
 }
 
 static void
@@ -346,8 +400,7 @@ on_events_committed (HgStore  *store,
             g_warning ("Cannot read new events: %s", error->message);
           return;
         }
-      for (guint i = 0; i < events->len; i++)
-        fan_out (self, events->pdata[i]);
+      fan_out (self, events);
       self->broadcast_seq = ((HgEvent *) events->pdata[events->len - 1])->seq;
     }
 }

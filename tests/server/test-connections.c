@@ -5,6 +5,7 @@
 #include <malloc.h>
 #include <string.h>
 
+#include "hg-head-filter.h"
 #include "hg-test-server.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -342,6 +343,107 @@ test_tls_clients_leave_nothing (void)
   hg_test_server_stop (ts);
 }
 
+/* The stream corks a client's TCP socket while it writes the frames of
+ * one commit. It finds that socket under libsoup's own wrapper of a
+ * stolen connection, by a property of a private libsoup type: if a
+ * libsoup update renames it, this test says so (the stream would still
+ * work, only slower). */
+typedef struct {
+  SoupServer *server;
+  GSocket    *accepted;
+  GSocket    *found;
+  gboolean    done;
+} FindSocket;
+
+static void
+find_socket_accepted (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  FindSocket *f = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketConnection) connection = g_socket_listener_accept_finish (G_SOCKET_LISTENER (source),
+                                                                            result, NULL, &error);
+  g_autoptr(GIOStream) screened = NULL;
+  g_autoptr(GSocketAddress) local = NULL;
+  g_autoptr(GSocketAddress) remote = NULL;
+
+  g_assert_no_error (error);
+  f->accepted = g_object_ref (g_socket_connection_get_socket (connection));
+  local = g_socket_connection_get_local_address (connection, NULL);
+  remote = g_socket_connection_get_remote_address (connection, NULL);
+  screened = hg_head_filter_new (G_IO_STREAM (connection), 60);
+  soup_server_accept_iostream (f->server, screened, local, remote, &error);
+  g_assert_no_error (error);
+}
+
+static void
+find_socket_websocket (SoupServer              *server,
+                       SoupServerMessage       *msg,
+                       const char              *path,
+                       SoupWebsocketConnection *conn,
+                       gpointer                 user_data)
+{
+  FindSocket *f = user_data;
+
+  f->found = hg_head_filter_find_tcp_socket (soup_websocket_connection_get_io_stream (conn));
+  f->done = TRUE;
+}
+
+static void
+find_socket_connected (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  SoupWebsocketConnection **conn = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *conn = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_stream_socket_found (void)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(SoupWebsocketConnection) client = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(GIOStream) plain = NULL;
+  FindSocket f = { 0 };
+  guint16 port;
+
+  g_main_context_push_thread_default (context);
+  f.server = soup_server_new (NULL, NULL);
+  soup_server_add_websocket_handler (f.server, "/stream", NULL, NULL, find_socket_websocket, &f, NULL);
+  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_listener_accept_async (listener, NULL, find_socket_accepted, &f);
+
+  session = soup_session_new ();
+  url = g_strdup_printf ("ws://127.0.0.1:%u/stream", port);
+  msg = soup_message_new ("GET", url);
+  soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        find_socket_connected, &client);
+  while (!f.done || client == NULL)
+    g_main_context_iteration (context, TRUE);
+
+  g_assert_nonnull (f.accepted);
+  g_assert_true (f.found == f.accepted);
+
+  /* A stream with no socket under it has none to give. */
+  plain = g_simple_io_stream_new (g_memory_input_stream_new (), g_memory_output_stream_new_resizable ());
+  g_assert_null (hg_head_filter_find_tcp_socket (plain));
+
+  soup_websocket_connection_close (client, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  g_clear_object (&f.accepted);
+  g_clear_object (&f.server);
+  g_main_context_pop_thread_default (context);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -355,5 +457,6 @@ main (int   argc,
   g_test_add_func ("/server/connections/refused-streams-leave-nothing", test_refused_streams_leave_nothing);
   g_test_add_func ("/server/connections/silent-clients-leave-nothing", test_silent_clients_leave_nothing);
   g_test_add_func ("/server/connections/idle-connections-closed", test_idle_connections_closed);
+  g_test_add_func ("/server/connections/stream-socket-found", test_stream_socket_found);
   return g_test_run ();
 }
