@@ -54,6 +54,11 @@ struct _HgStore {
   int              wal_fd;      /* the syncer's, -1 until the first sync */
   HgStoreSyncHook  sync_hook;   /* tests: called after each sync */
   gpointer         sync_hook_data;
+  /* Checkpoints run on a thread and connection of their own, so the
+   * writer never stops to copy the WAL into the database. */
+  GThread         *checkpointer;
+  GAsyncQueue     *checkpoints; /* requests from the writer's WAL hook */
+  gint             checkpoint_asked; /* atomic: a request is queued */
 };
 
 HgDb         *hg_db_open        (const char   *path,

@@ -391,6 +391,67 @@ sync_wal (HgStore  *self,
   return TRUE;
 }
 
+/* --- Checkpoints ------------------------------------------------------ */
+
+/* SQLite's own checkpoint runs inside the commit that crosses 1,000 WAL
+ * pages, on the writer: copying them into the database and syncing both
+ * files held up every request queued behind that batch. The writer's WAL
+ * hook now only asks, and a thread of its own does it, on a connection
+ * of its own. PASSIVE never waits for the writer or a reader; what it
+ * cannot copy yet is copied the next time.
+ *
+ * The WAL starts again from its beginning only once every page in it has
+ * been copied, when a write begins; under steady load the writer always
+ * appends more while the thread copies, and the WAL would grow for as
+ * long as the load lasts. Past CHECKPOINT_PAGES_MAX the writer copies
+ * what is left itself: by then the thread has copied most of it. */
+#define CHECKPOINT_PAGES 1000
+#define CHECKPOINT_PAGES_MAX 4000
+
+static int
+on_wal_commit (void       *data,
+               sqlite3    *handle,
+               const char *name,
+               int         pages)
+{
+  HgStore *self = data;
+
+  if (pages >= CHECKPOINT_PAGES_MAX)
+    sqlite3_wal_checkpoint_v2 (handle, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+  else if (pages >= CHECKPOINT_PAGES &&
+           g_atomic_int_compare_and_exchange (&self->checkpoint_asked, FALSE, TRUE))
+    g_async_queue_push (self->checkpoints, self);
+  return SQLITE_OK;
+}
+
+static gpointer
+checkpointer_main (gpointer data)
+{
+  HgStore *self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HgDb) db = hg_db_open (self->path, FALSE, &error);
+
+  /* A connection that has read nothing does not know the WAL yet, and
+   * its checkpoints would do nothing. */
+  if (db != NULL && !hg_db_exec (db, "PRAGMA journal_mode=WAL", &error))
+    g_clear_pointer (&db, hg_db_free);
+  if (db == NULL)
+    g_warning ("Checkpoints will not run: %s", error->message);
+  while (g_async_queue_pop (self->checkpoints) != &stop_sentinel)
+    {
+      int frames = 0, copied = 0;
+
+      g_atomic_int_set (&self->checkpoint_asked, FALSE);
+      if (db == NULL)
+        continue;
+      if (sqlite3_wal_checkpoint_v2 (db->handle, NULL, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied) != SQLITE_OK)
+        g_warning ("Checkpoint failed: %s", sqlite3_errmsg (db->handle));
+      else
+        g_debug ("Checkpoint: %d of %d WAL pages copied", copied, frames);
+    }
+  return NULL;
+}
+
 /* Answers every batch committed since the last sync, in order, after one
  * fdatasync () for all of them; only then does the stream hear of them. */
 static gpointer
@@ -619,6 +680,8 @@ hg_store_open (const char             *path,
   self->writer->last_event_seq = self->committed_seq;
   self->context = g_main_context_ref_thread_default ();
   self->wal_path = g_strconcat (self->path, "-wal", NULL);
+  sqlite3_wal_hook (self->writer->handle, on_wal_commit, self);
+  self->checkpointer = g_thread_new ("hg-store-ckpt", checkpointer_main, self);
   self->thread = g_thread_new ("hg-store-writer", writer_main, self);
   self->syncer = g_thread_new ("hg-store-syncer", syncer_main, self);
   g_debug ("Opened %s", path);
@@ -636,6 +699,8 @@ hg_store_close (HgStore *self)
   g_thread_join (g_steal_pointer (&self->thread));
   /* The writer told the syncer to stop after the last batch. */
   g_thread_join (g_steal_pointer (&self->syncer));
+  g_async_queue_push (self->checkpoints, &stop_sentinel);
+  g_thread_join (g_steal_pointer (&self->checkpointer));
   /* Leave the WAL checkpointed so the file alone is the whole database. */
   hg_db_exec (self->writer, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
 }
@@ -705,6 +770,7 @@ hg_store_finalize (GObject *object)
   g_clear_pointer (&self->writer, hg_db_free);
   g_clear_pointer (&self->queue, g_async_queue_unref);
   g_clear_pointer (&self->commits, g_async_queue_unref);
+  g_clear_pointer (&self->checkpoints, g_async_queue_unref);
   if (self->wal_fd >= 0)
     g_close (self->wal_fd, NULL);
   g_clear_pointer (&self->wal_path, g_free);
@@ -739,6 +805,7 @@ hg_store_init (HgStore *self)
 {
   self->queue = g_async_queue_new ();
   self->commits = g_async_queue_new ();
+  self->checkpoints = g_async_queue_new ();
   self->wal_fd = -1;
   g_mutex_init (&self->seq_lock);
 }

@@ -442,6 +442,71 @@ test_failed_commit (Fixture       *f,
   g_assert_no_error (error);
 }
 
+/* Checkpoints run on a thread of their own: a commit that takes the WAL
+ * past 1,000 pages asks for one, and the pages reach the database file
+ * while the store is open, even as the writer is kept busy. */
+static gboolean
+write_big (HgStore  *self,
+           HgDb     *db,
+           gint64    now,
+           gpointer  data,
+           GError  **error)
+{
+  return hg_db_exec (db, "CREATE TABLE IF NOT EXISTS test_big (b BLOB);"
+                         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 6)"
+                         " INSERT INTO test_big SELECT randomblob(1000000) FROM n",
+                     error);
+}
+
+static void
+big_written (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Fixture *f = user_data;
+
+  hg_store_job_finish (HG_STORE (source), result, write_big, &f->error);
+  f->answered++;
+}
+
+static goffset
+file_size (const char *path)
+{
+  GStatBuf buf;
+
+  return g_stat (path, &buf) == 0 ? buf.st_size : -1;
+}
+
+static void
+test_checkpoint_off_writer (Fixture       *f,
+                            gconstpointer  data)
+{
+  Hold hold = { 0 };
+  goffset before = file_size (f->path);
+  gint64 deadline;
+
+  g_mutex_init (&hold.gate.lock);
+  g_cond_init (&hold.gate.changed);
+  open_gate (&f->gate);
+  hg_store_queue_job (f->store, write_big, NULL, NULL, write_big, big_written, f);
+  wait_answers (f, 1);
+  g_assert_no_error (f->error);
+  hg_store_queue_job (f->store, hold_writer, &hold, NULL, hold_writer, held_done, f);
+
+  deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+  while (file_size (f->path) < before + 6000000)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("the database file is %" G_GOFFSET_FORMAT " bytes after 30 s: no checkpoint ran",
+                 file_size (f->path));
+      g_usleep (10 * 1000);
+    }
+  open_gate (&hold.gate);
+  wait_answers (f, 2);
+  g_mutex_clear (&hold.gate.lock);
+  g_cond_clear (&hold.gate.changed);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -451,5 +516,6 @@ main (int   argc,
   g_test_add ("/store/sync/failed-job", Fixture, NULL, setup, test_failed_job, teardown);
   g_test_add ("/store/sync/failed-job-in-batch", Fixture, NULL, setup, test_failed_job_in_batch, teardown);
   g_test_add ("/store/sync/failed-commit", Fixture, NULL, setup, test_failed_commit, teardown);
+  g_test_add ("/store/sync/checkpoint-off-writer", Fixture, NULL, setup, test_checkpoint_off_writer, teardown);
   return g_test_run ();
 }
