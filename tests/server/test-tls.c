@@ -113,6 +113,15 @@ on_frame (SoupWebsocketConnection *conn,
 }
 
 static void
+on_every_frame (SoupWebsocketConnection *conn,
+                SoupWebsocketDataType    type,
+                GBytes                  *message,
+                gpointer                 user_data)
+{
+  g_ptr_array_add (user_data, g_bytes_ref (message));
+}
+
+static void
 connected (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
@@ -150,8 +159,46 @@ test_wss (void)
   json_parser_load_from_data (parser, g_bytes_get_data (hello, NULL), g_bytes_get_size (hello), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (hg_test_json_string (json_parser_get_root (parser), "type"), ==, "hello");
-
   g_signal_handlers_disconnect_by_data (conn, &hello);
+
+  /* A new incident's events leave in one commit, written together under
+   * TLS too (the socket under it is corked): every one arrives, in order. */
+  {
+    g_autoptr(GPtrArray) frames = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+    g_autoptr(JsonNode) posted = NULL;
+    gboolean created = FALSE, staff = FALSE;
+    gint64 last_seq = hg_test_json_int (json_parser_get_root (parser), "data.last_seq");
+    g_autofree char *resume = NULL;
+
+    g_signal_connect (conn, "message", G_CALLBACK (on_every_frame), frames);
+    resume = g_strdup_printf ("{\"type\": \"resume\", \"since\": %" G_GINT64_FORMAT "}", last_seq);
+    soup_websocket_connection_send_text (conn, resume);
+    posted = hg_test_post_alert (ts, token, "{\"type\": \"CARDIAC_ARREST\", \"patient_id\": \"P001\"}");
+    for (guint i = 0; !(created && staff); i++)
+      {
+        g_autoptr(JsonParser) frame = json_parser_new ();
+        const char *type;
+
+        while (frames->len <= i && soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN)
+          g_main_context_iteration (NULL, TRUE);
+        g_assert_cmpuint (frames->len, >, i);
+        json_parser_load_from_data (frame, g_bytes_get_data (frames->pdata[i], NULL),
+                                    g_bytes_get_size (frames->pdata[i]), &error);
+        g_assert_no_error (error);
+        g_assert_cmpint (hg_test_json_int (json_parser_get_root (frame), "seq"), >, last_seq);
+        last_seq = hg_test_json_int (json_parser_get_root (frame), "seq");
+        type = hg_test_json_string (json_parser_get_root (frame), "type");
+        if (g_str_equal (type, "incident.created"))
+          {
+            g_assert_cmpint (hg_test_json_int (json_parser_get_root (frame), "data.id"), ==,
+                             hg_test_json_int (posted, "incident.id"));
+            created = TRUE;
+          }
+        staff |= g_str_equal (type, "staff.updated");
+      }
+    g_signal_handlers_disconnect_by_data (conn, frames);
+  }
+
   soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
   while (soup_websocket_connection_get_state (conn) != SOUP_WEBSOCKET_STATE_CLOSED)
     g_main_context_iteration (NULL, TRUE);
