@@ -150,6 +150,17 @@ hg_error_to_http_status (const GError *error)
   return code_table[error->code].http_status;
 }
 
+HgErrorCode
+hg_error_code_from_http_status (guint status)
+{
+  if (status == 405)
+    return HG_ERROR_NOT_FOUND;
+  for (guint i = 0; i < G_N_ELEMENTS (code_table); i++)
+    if (code_table[i].http_status == status)
+      return (HgErrorCode) i;
+  return HG_ERROR_INTERNAL;
+}
+
 const char *
 hg_error_wire_code (const GError *error)
 {

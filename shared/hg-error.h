@@ -42,6 +42,10 @@ void        hg_error_prefix_field  (GError     *error,
 /* The HTTP status for any error: HG_ERROR codes map by the table above,
  * every other domain is 500. */
 guint       hg_error_to_http_status (const GError *error);
+/* The other way, for clients: the HG_ERROR code for a status a server
+ * answered. 405 (a method the path does not take) is NOT_FOUND; a status
+ * outside the table is INTERNAL. */
+HgErrorCode hg_error_code_from_http_status (guint status);
 /* The wire code for any error, falling back to one per HG_ERROR code. */
 const char *hg_error_wire_code      (const GError *error);
 

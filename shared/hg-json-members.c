@@ -148,6 +148,39 @@ hg_json_get_bool (JsonObject  *object,
   return TRUE;
 }
 
+/* A string member, or NULL when absent or of another type. */
+static const char *
+string_or_null (JsonObject *object,
+                const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  return node != NULL && json_node_get_value_type (node) == G_TYPE_STRING ? json_node_get_string (node) : NULL;
+}
+
+gboolean
+hg_json_error_from_answer (JsonNode  *answer,
+                           guint      status,
+                           GError   **error)
+{
+  JsonNode *body;
+  JsonObject *fields;
+  const char *message;
+
+  if (answer == NULL || !JSON_NODE_HOLDS_OBJECT (answer))
+    return FALSE;
+  body = json_object_get_member (json_node_get_object (answer), "error");
+  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
+    return FALSE;
+  fields = json_node_get_object (body);
+  message = string_or_null (fields, "message");
+  if (message == NULL)
+    return FALSE;
+  hg_set_error (error, hg_error_code_from_http_status (status), string_or_null (fields, "code"),
+                string_or_null (fields, "field"), "%s", message);
+  return TRUE;
+}
+
 JsonObject *
 hg_json_require_object (JsonNode  *node,
                         GError   **error)

@@ -40,6 +40,13 @@ gboolean     hg_json_get_bool             (JsonObject   *object,
                                            const char   *member,
                                            gboolean     *out,
                                            GError      **error);
+/* For clients: the contract's error body, {"error": {"code", "message",
+ * "field"}}, answered with @status. Sets an HG_ERROR with the server's
+ * message, wire code and field, and returns TRUE; returns FALSE and sets
+ * nothing when @answer (which may be NULL) holds no error message. */
+gboolean     hg_json_error_from_answer    (JsonNode     *answer,
+                                           guint         status,
+                                           GError      **error);
 /* The body must be a JSON object (HG_ERROR_INVALID otherwise). */
 JsonObject  *hg_json_require_object       (JsonNode     *node,
                                            GError      **error);

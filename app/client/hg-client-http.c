@@ -14,25 +14,6 @@
 
 /* --- HTTP requests ------------------------------------------------------ */
 
-static HgErrorCode
-code_for_status (guint status)
-{
-  switch (status)
-    {
-    case 400: return HG_ERROR_INVALID;
-    case 401: return HG_ERROR_UNAUTHENTICATED;
-    case 403: return HG_ERROR_FORBIDDEN;
-    case 404: case 405: return HG_ERROR_NOT_FOUND;
-    case 409: return HG_ERROR_CONFLICT;
-    case 413: return HG_ERROR_TOO_LARGE;
-    case 415: return HG_ERROR_UNSUPPORTED_MEDIA;
-    case 422: return HG_ERROR_UNKNOWN_REFERENCE;
-    case 429: return HG_ERROR_RATE_LIMITED;
-    case 503: return HG_ERROR_UNAVAILABLE;
-    default: return HG_ERROR_INTERNAL;
-    }
-}
-
 const char *
 hg_client_member_string (JsonObject *object,
                          const char *name)
@@ -63,14 +44,9 @@ set_error_from_answer (GError     **error,
                        JsonNode    *answer)
 {
   guint status = soup_message_get_status (msg);
-  JsonObject *body = hg_client_member_object (answer, "error");
-  const char *message = hg_client_member_string (body, "message");
 
-  if (message != NULL)
-    hg_set_error (error, code_for_status (status), hg_client_member_string (body, "code"),
-                  hg_client_member_string (body, "field"), "%s", message);
-  else
-    hg_set_error (error, code_for_status (status), NULL, NULL,
+  if (!hg_json_error_from_answer (answer, status, error))
+    hg_set_error (error, hg_error_code_from_http_status (status), NULL, NULL,
                   /* Translators: an HTTP status and its reason, "503 Service Unavailable" */
                   _("the server answered %u %s"),
                   status, soup_message_get_reason_phrase (msg) ?: "");

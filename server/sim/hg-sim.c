@@ -349,47 +349,21 @@ request_free (gpointer data)
   g_free (request);
 }
 
-static HgErrorCode
-code_for_status (guint status)
-{
-  switch (status)
-    {
-    case 400: return HG_ERROR_INVALID;
-    case 401: return HG_ERROR_UNAUTHENTICATED;
-    case 403: return HG_ERROR_FORBIDDEN;
-    case 404: return HG_ERROR_NOT_FOUND;
-    case 409: return HG_ERROR_CONFLICT;
-    case 413: return HG_ERROR_TOO_LARGE;
-    case 415: return HG_ERROR_UNSUPPORTED_MEDIA;
-    case 422: return HG_ERROR_UNKNOWN_REFERENCE;
-    case 429: return HG_ERROR_RATE_LIMITED;
-    case 503: return HG_ERROR_UNAVAILABLE;
-    default:  return HG_ERROR_INTERNAL;
-    }
-}
-
-/* The server's {"error": {"code", "message", "field"}} as an HG_ERROR. */
+/* The server's {"error": {"code", "message", "field"}} as an HG_ERROR,
+ * its message after the request and the status. */
 static GError *
 error_from_answer (Request  *request,
                    JsonNode *answer)
 {
-  JsonObject *error = NULL;
-  const char *code = NULL;
-  const char *message = NULL;
-  const char *field = NULL;
   GError *result = NULL;
 
-  if (answer != NULL && JSON_NODE_HOLDS_OBJECT (answer))
-    error = json_object_get_object_member (json_node_get_object (answer), "error");
-  if (error != NULL)
-    {
-      code = json_object_get_string_member_with_default (error, "code", NULL);
-      message = json_object_get_string_member_with_default (error, "message", NULL);
-      field = json_object_get_string_member_with_default (error, "field", NULL);
-    }
-  hg_set_error (&result, code_for_status (request->status), code, field, "%s: %u %s%s%s", request->what,
-                request->status, code ? code : soup_status_get_phrase (request->status),
-                message ? ": " : "", message ? message : "");
+  if (hg_json_error_from_answer (answer, request->status, &result))
+    g_prefix_error (&result, "%s: %u %s: ", request->what, request->status,
+                    hg_error_get_wire_code (result) ? hg_error_get_wire_code (result)
+                                                    : soup_status_get_phrase (request->status));
+  else
+    hg_set_error (&result, hg_error_code_from_http_status (request->status), NULL, NULL, "%s: %u %s",
+                  request->what, request->status, soup_status_get_phrase (request->status));
   return result;
 }
 

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include <gio/gio.h>
 
 #include "hg-error.h"
+#include "hg-json.h"
 
 static void
 test_status_mapping (void)
@@ -36,6 +39,45 @@ test_status_mapping (void)
       g_assert_cmpstr (hg_error_wire_code (error), ==, table[i].wire_code);
       g_assert_null (hg_error_get_wire_code (error));
       g_assert_null (hg_error_get_field (error));
+      /* A client reads the status back as the same code. */
+      g_assert_cmpint (hg_error_code_from_http_status (table[i].status), ==, table[i].code);
+    }
+  g_assert_cmpint (hg_error_code_from_http_status (405), ==, HG_ERROR_NOT_FOUND);
+  g_assert_cmpint (hg_error_code_from_http_status (418), ==, HG_ERROR_INTERNAL);
+  g_assert_cmpint (hg_error_code_from_http_status (502), ==, HG_ERROR_INTERNAL);
+}
+
+/* What a client makes of the contract's error body. */
+static void
+test_from_answer (void)
+{
+  static const char *const not_errors[] = {
+    "{}", "[]", "\"error\"", "{\"error\": \"no\"}", "{\"error\": {\"code\": \"conflict\"}}",
+    "{\"error\": {\"message\": 7}}",
+  };
+  static const char conflict[] = "{\"error\": {\"code\": \"illegal_transition\","
+                                 " \"message\": \"cannot start a resolved incident\", \"field\": \"status\"}}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = hg_json_parse (conflict, strlen (conflict), NULL);
+
+  g_assert_nonnull (answer);
+  g_assert_true (hg_json_error_from_answer (answer, 409, &error));
+  g_assert_error (error, HG_ERROR, HG_ERROR_CONFLICT);
+  g_assert_cmpstr (error->message, ==, "cannot start a resolved incident");
+  g_assert_cmpstr (hg_error_get_wire_code (error), ==, "illegal_transition");
+  g_assert_cmpstr (hg_error_get_field (error), ==, "status");
+  g_clear_error (&error);
+
+  /* No message: nothing is set, and the caller says what it got. */
+  g_assert_false (hg_json_error_from_answer (NULL, 500, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (not_errors); i++)
+    {
+      g_autoptr(JsonNode) other = hg_json_parse (not_errors[i], strlen (not_errors[i]), NULL);
+
+      g_assert_nonnull (other);
+      g_assert_false (hg_json_error_from_answer (other, 400, &error));
+      g_assert_no_error (error);
     }
 }
 
@@ -121,6 +163,7 @@ main (int   argc,
 
   g_test_add_func ("/shared/error/status-mapping", test_status_mapping);
   g_test_add_func ("/shared/error/other-domains", test_other_domains);
+  g_test_add_func ("/shared/error/from-answer", test_from_answer);
   g_test_add_func ("/shared/error/wire-code-and-field", test_wire_code_and_field);
   g_test_add_func ("/shared/error/copy", test_copy);
   g_test_add_func ("/shared/error/prefix-field", test_prefix_field);
