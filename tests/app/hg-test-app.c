@@ -150,3 +150,17 @@ hg_test_app_screenshot (GtkWidget  *widget,
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
 }
+
+void
+hg_test_app_keep_result (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+gboolean
+hg_test_app_is_set (gpointer data)
+{
+  return *(gpointer *) data != NULL;
+}

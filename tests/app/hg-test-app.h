@@ -21,6 +21,15 @@ void hg_test_app_wait_for   (gboolean   (*cond) (gpointer data),
                              gpointer     data,
                              guint        timeout_ms);
 
+/* A GAsyncReadyCallback that keeps a reference to the result in
+ * *(GAsyncResult **) @user_data; with hg_test_app_is_set(), a test waits
+ * for an async call as a person would wait for the screen. */
+void     hg_test_app_keep_result (GObject      *source,
+                                  GAsyncResult *result,
+                                  gpointer      user_data);
+/* For hg_test_app_wait_for(): TRUE once *(gpointer *) @data is set. */
+gboolean hg_test_app_is_set      (gpointer      data);
+
 /* Saves @widget's window as $HG_SCREENSHOT_DIR/@name.png (build/screenshots/
  * under meson test), after waiting for it to be mapped and drawn. Does
  * nothing but say so when HG_SCREENSHOT_DIR is not set. */

@@ -28,20 +28,6 @@ typedef struct {
 
 /* --- Helpers ------------------------------------------------------------- */
 
-static void
-got_result (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-is_set (gpointer data)
-{
-  return *(gpointer *) data != NULL;
-}
-
 static gboolean
 is_live (gpointer data)
 {
@@ -189,8 +175,8 @@ fixture_setup (Fixture       *f,
 
   url = hg_test_server_url (f->ts, "");
   f->client = hg_client_new (url);
-  hg_client_login_async (f->client, f->staff_id, "password123", "test-alarm", NULL, got_result, &result);
-  hg_test_app_wait_for (is_set, &result, 10000);
+  hg_client_login_async (f->client, f->staff_id, "password123", "test-alarm", NULL, hg_test_app_keep_result, &result);
+  hg_test_app_wait_for (hg_test_app_is_set, &result, 10000);
   g_assert_true (hg_client_login_finish (f->client, result, &error));
   g_assert_no_error (error);
 

@@ -33,20 +33,6 @@ typedef struct {
 
 /* --- Helpers ------------------------------------------------------------- */
 
-static void
-got_result (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-is_set (gpointer data)
-{
-  return *(gpointer *) data != NULL;
-}
-
 static gboolean
 is_live (gpointer data)
 {
@@ -117,8 +103,8 @@ signed_in_client (Fixture    *f,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  hg_client_login_async (client, staff_id, "password123", "test-board", NULL, got_result, &result);
-  hg_test_app_wait_for (is_set, &result, 10000);
+  hg_client_login_async (client, staff_id, "password123", "test-board", NULL, hg_test_app_keep_result, &result);
+  hg_test_app_wait_for (hg_test_app_is_set, &result, 10000);
   g_assert_true (hg_client_login_finish (client, result, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (hg_client_get_staff_id (client), ==, staff_id);

@@ -11,24 +11,10 @@
 #include "hg-credentials.h"
 #include "hg-test-app.h"
 
-static gboolean
-has_result (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-static void
-keep_result (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 static GAsyncResult *
 wait_result (GAsyncResult **slot)
 {
-  hg_test_app_wait_for (has_result, slot, 10000);
+  hg_test_app_wait_for (hg_test_app_is_set, slot, 10000);
   return *slot;
 }
 
@@ -40,7 +26,7 @@ store (const char *server,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  hg_credentials_store_async (server, staff_id, password, NULL, keep_result, &result);
+  hg_credentials_store_async (server, staff_id, password, NULL, hg_test_app_keep_result, &result);
   g_assert_true (hg_credentials_store_finish (wait_result (&result), &error));
   g_assert_no_error (error);
 }
@@ -54,7 +40,7 @@ lookup (const char *server,
   g_autoptr(GError) error = NULL;
   char *secret, *password;
 
-  hg_credentials_lookup_async (server, staff_id, NULL, keep_result, &result);
+  hg_credentials_lookup_async (server, staff_id, NULL, hg_test_app_keep_result, &result);
   secret = hg_credentials_lookup_finish (wait_result (&result), &error);
   g_assert_no_error (error);
   password = g_strdup (secret);
@@ -69,7 +55,7 @@ clear (const char *server,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  hg_credentials_clear_async (server, staff_id, NULL, keep_result, &result);
+  hg_credentials_clear_async (server, staff_id, NULL, hg_test_app_keep_result, &result);
   g_assert_true (hg_credentials_clear_finish (wait_result (&result), &error));
   g_assert_no_error (error);
 }

@@ -149,20 +149,6 @@ test_wrong_password (Fixture       *f,
   g_assert_true (gtk_widget_get_sensitive (login_child (f, "sign_in_button")));
 }
 
-static gboolean
-has_result (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-static void
-keep_result (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 static char *
 keyring_password (Fixture    *f,
                   const char *staff_id)
@@ -171,8 +157,8 @@ keyring_password (Fixture    *f,
   g_autoptr(GError) error = NULL;
   char *secret, *password;
 
-  hg_credentials_lookup_async (f->url, staff_id, NULL, keep_result, &result);
-  hg_test_app_wait_for (has_result, &result, 10000);
+  hg_credentials_lookup_async (f->url, staff_id, NULL, hg_test_app_keep_result, &result);
+  hg_test_app_wait_for (hg_test_app_is_set, &result, 10000);
   secret = hg_credentials_lookup_finish (result, &error);
   g_assert_no_error (error);
   password = g_strdup (secret);

@@ -24,20 +24,6 @@ typedef struct {
 
 /* --- Helpers ------------------------------------------------------------- */
 
-static void
-got_result (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-is_set (gpointer data)
-{
-  return *(gpointer *) data != NULL;
-}
-
 static gboolean
 is_live (gpointer data)
 {
@@ -91,8 +77,8 @@ fixture_setup (Fixture       *f,
   f->token = hg_test_login (f->ts, "N01");
   url = hg_test_server_url (f->ts, "");
   f->client = hg_client_new (url);
-  hg_client_login_async (f->client, "N01", "password123", "test-pages", NULL, got_result, &result);
-  hg_test_app_wait_for (is_set, &result, 10000);
+  hg_client_login_async (f->client, "N01", "password123", "test-pages", NULL, hg_test_app_keep_result, &result);
+  hg_test_app_wait_for (hg_test_app_is_set, &result, 10000);
   g_assert_true (hg_client_login_finish (f->client, result, &error));
   g_assert_no_error (error);
   hg_client_start (f->client);
