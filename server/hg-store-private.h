@@ -57,6 +57,7 @@ struct _HgStore {
   /* Checkpoints run on a thread and connection of their own, so the
    * writer never stops to copy the WAL into the database. */
   GThread         *checkpointer;
+  HgDb            *checkpoint_db; /* the checkpointer's, once it runs */
   GAsyncQueue     *checkpoints; /* requests from the writer's WAL hook */
   gint             checkpoint_asked; /* atomic: a request is queued */
 };

@@ -428,22 +428,13 @@ static gpointer
 checkpointer_main (gpointer data)
 {
   HgStore *self = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HgDb) db = hg_db_open (self->path, FALSE, &error);
+  HgDb *db = self->checkpoint_db;
 
-  /* A connection that has read nothing does not know the WAL yet, and
-   * its checkpoints would do nothing. */
-  if (db != NULL && !hg_db_exec (db, "PRAGMA journal_mode=WAL", &error))
-    g_clear_pointer (&db, hg_db_free);
-  if (db == NULL)
-    g_warning ("Checkpoints will not run: %s", error->message);
   while (g_async_queue_pop (self->checkpoints) != &stop_sentinel)
     {
       int frames = 0, copied = 0;
 
       g_atomic_int_set (&self->checkpoint_asked, FALSE);
-      if (db == NULL)
-        continue;
       if (sqlite3_wal_checkpoint_v2 (db->handle, NULL, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied) != SQLITE_OK)
         g_warning ("Checkpoint failed: %s", sqlite3_errmsg (db->handle));
       else
@@ -675,6 +666,12 @@ hg_store_open (const char             *path,
   self->reader = hg_db_open (path, TRUE, error);
   if (self->reader == NULL || !hg_db_exec (self->reader, "PRAGMA query_only=1", error))
     return NULL;
+  /* Opened here, so that the store holds every file it will hold once
+   * this returns. A connection that has read nothing does not know the
+   * WAL yet, and its checkpoints would do nothing. */
+  self->checkpoint_db = hg_db_open (path, FALSE, error);
+  if (self->checkpoint_db == NULL || !hg_db_exec (self->checkpoint_db, "PRAGMA journal_mode=WAL", error))
+    return NULL;
 
   self->committed_seq = last_seq (self->writer);
   self->writer->last_event_seq = self->committed_seq;
@@ -768,6 +765,7 @@ hg_store_finalize (GObject *object)
 
   g_clear_pointer (&self->reader, hg_db_free);
   g_clear_pointer (&self->writer, hg_db_free);
+  g_clear_pointer (&self->checkpoint_db, hg_db_free);
   g_clear_pointer (&self->queue, g_async_queue_unref);
   g_clear_pointer (&self->commits, g_async_queue_unref);
   g_clear_pointer (&self->checkpoints, g_async_queue_unref);
