@@ -287,6 +287,8 @@ post_history (Fixture *f,
   };
   static const char *const patients[] = { "P006", "P007", "P008" };
   g_autofree char *sql = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GDateTime) half_past = NULL;
   gint64 first = 0, last = 0;
 
   for (gsize t = 0; t < G_N_ELEMENTS (types); t++)
@@ -300,15 +302,24 @@ post_history (Fixture *f,
         first = first ? first : last;
       }
   g_assert_cmpint (last - first + 1, ==, N_HISTORY);
-  sql = g_strdup_printf ("UPDATE incidents SET created_at = created_at - ((id * 5) %% 22 + 1) * 3600000"
-                         " WHERE id BETWEEN %" G_GINT64_FORMAT " AND %" G_GINT64_FORMAT, first, last);
+  /* Each goes to the middle of its hour, counted from this one, as the
+   * chart's hours are clock hours: moved back from when it was posted,
+   * incidents posted on either side of an hour's turn would land in two
+   * hours' bars. */
+  now = g_date_time_new_now_local ();
+  half_past = g_date_time_add_full (now, 0, 0, 0, 0, 30 - g_date_time_get_minute (now),
+                                    -g_date_time_get_seconds (now));
+  sql = g_strdup_printf ("UPDATE incidents SET created_at = %" G_GINT64_FORMAT
+                         " - ((id * 5) %% 22 + 1) * 3600000"
+                         " WHERE id BETWEEN %" G_GINT64_FORMAT " AND %" G_GINT64_FORMAT,
+                         g_date_time_to_unix (half_past) * 1000, first, last);
   hg_test_sql (hg_test_server_db_path (f->ts), sql);
   for (gint64 id = first; id <= last; id++)
     expected[23 - hours_back (id)]++;
 }
 
 /* The chart holds @expected, or @expected one hour on if the clock
- * passed an hour meanwhile. */
+ * passed an hour between post_history() and the chart. */
 static void
 assert_chart (HgChart     *chart,
               const guint  expected[24])
