@@ -352,10 +352,10 @@ test_tls_clients_leave_nothing (void)
  * libsoup update renames it, this test says so (the stream would still
  * work, only slower). */
 typedef struct {
-  SoupServer *server;
-  GSocket    *accepted;
-  GSocket    *found;
-  gboolean    done;
+  SoupServer              *server;
+  SoupWebsocketConnection *conn;     /* the server's side */
+  GSocket                 *accepted;
+  GSocket                 *found;
 } FindSocket;
 
 static void
@@ -389,8 +389,8 @@ find_socket_websocket (SoupServer              *server,
 {
   FindSocket *f = user_data;
 
+  f->conn = g_object_ref (conn);
   f->found = hg_head_filter_find_tcp_socket (soup_websocket_connection_get_io_stream (conn));
-  f->done = TRUE;
 }
 
 static void
@@ -431,7 +431,7 @@ test_stream_socket_found (void)
   msg = soup_message_new ("GET", url);
   soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
                                         find_socket_connected, &client);
-  while (!f.done || client == NULL)
+  while (f.conn == NULL || client == NULL)
     g_main_context_iteration (context, TRUE);
 
   g_assert_nonnull (f.accepted);
@@ -441,9 +441,18 @@ test_stream_socket_found (void)
   plain = g_simple_io_stream_new (g_memory_input_stream_new (), g_memory_output_stream_new_resizable ());
   g_assert_null (hg_head_filter_find_tcp_socket (plain));
 
+  /* Both sides closed, and nothing left on the context. */
   soup_websocket_connection_close (client, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  while (soup_websocket_connection_get_state (client) != SOUP_WEBSOCKET_STATE_CLOSED ||
+         soup_websocket_connection_get_state (f.conn) != SOUP_WEBSOCKET_STATE_CLOSED)
+    g_main_context_iteration (context, TRUE);
+  g_clear_object (&f.conn);
   g_clear_object (&f.accepted);
+  soup_server_disconnect (f.server);
   g_clear_object (&f.server);
+  g_socket_listener_close (listener);
+  while (g_main_context_iteration (context, FALSE))
+    ;
   g_main_context_pop_thread_default (context);
 }
 
