@@ -415,6 +415,8 @@ test_stream_socket_found (void)
   g_autoptr(SoupWebsocketConnection) client = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
+  g_autoptr(GInputStream) in = g_memory_input_stream_new ();
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
   g_autoptr(GIOStream) plain = NULL;
   FindSocket f = { 0 };
   guint16 port;
@@ -438,7 +440,7 @@ test_stream_socket_found (void)
   g_assert_true (f.found == f.accepted);
 
   /* A stream with no socket under it has none to give. */
-  plain = g_simple_io_stream_new (g_memory_input_stream_new (), g_memory_output_stream_new_resizable ());
+  plain = g_simple_io_stream_new (in, out);
   g_assert_null (hg_head_filter_find_tcp_socket (plain));
 
   /* Both sides closed, and nothing left on the context. */
