@@ -13,7 +13,11 @@
 #      (target: under 10 ms);
 #   4. healthguard with arrays of 100 alerts, closed loop: alerts/s
 #      (target: over 100,000); Alertmanager the same, for reference;
-#   5. a PNG of p50 and p99 latency against offered load (gnuplot).
+#   5. the floor under targets 1 and 2: the server's CPU for a request it
+#      refuses before the store (the HTTP side alone), and SQLite's CPU for
+#      the rows of one new incident and of one joining alert, written in
+#      bulk by the sqlite3 shell into a copy of the server's database;
+#   6. a PNG of p50 and p99 latency against offered load (gnuplot).
 #
 # Usage:
 #   tests/bench/bench-ingest.sh --server PATH --load PATH [--alertmanager PATH]
@@ -91,6 +95,7 @@ done
 [ -x "$ALERTMANAGER" ] || fail "$ALERTMANAGER is missing: apt-get install prometheus-alertmanager (build-aux/dev installs it)"
 command -v gnuplot >/dev/null || fail "gnuplot is missing: apt-get install gnuplot-nox (build-aux/dev installs it)"
 command -v curl >/dev/null || fail "curl is missing: apt-get install curl (build-aux/dev installs it)"
+command -v sqlite3 >/dev/null || fail "sqlite3 is missing: apt-get install sqlite3 (build-aux/dev installs it)"
 
 if [ "$SMOKE" = 1 ]; then
   DURATION=0.5
@@ -315,6 +320,102 @@ printf '  healthguard   %10.0f alerts/s  (p99 %s ms a request; server CPU %s us 
 printf '  alertmanager  %10.0f alerts/s  (p99 %s ms a request; server CPU %s us an alert; for reference)\n' \
   "$(field "$AM_ARRAY_LINE" 10)" "$(field "$AM_ARRAY_LINE" 14)" "$(field "$AM_ARRAY_LINE" 18)"
 
+# --- 5. The floor ------------------------------------------------------------
+#
+# What the stack the server must use costs per alert before any of its own
+# work, measured on the same machine in the same run:
+#   - the HTTP side alone: every alert has a severity the server refuses, so
+#     each request is read, signed in, parsed and answered 400, and never
+#     reaches the store (hg-bench-load --refused);
+#   - SQLite alone: the rows the server wrote for its newest incident (the
+#     incident, its alert, timeline, notification, deadlines, and one stream
+#     event of each kind it wrote), written again FLOOR_N times by the sqlite3
+#     shell in one transaction, a statement per table, into a copy of the
+#     server's own database: every index, trigger and foreign key, and none
+#     of the server's code; and likewise the rows of an alert that joins an
+#     open incident.
+# healthguard-server is stopped for the second part.
+
+refresh
+REFUSED_LINE=$(load healthguard --refused --connections "$CONNECTIONS")
+stop "$HG_PID"
+HG_PID=
+FLOOR_N=20000
+[ "$SMOKE" = 1 ] && FLOOR_N=200
+TEMPLATE=$(sqlite3 "$TMP/healthguard.db" \
+  "SELECT max(incident_id) FROM notifications WHERE incident_id IN (SELECT incident_id FROM deadlines)")
+[ -n "$TEMPLATE" ] || fail "healthguard-server wrote no incident with a notification and deadlines to copy"
+
+# floor_cpu SQL: copies the database, runs SQL in one transaction there and
+# prints the CPU time (user + system, in microseconds) its statements took.
+floor_cpu () {
+  rm -f "$TMP/floor.db" "$TMP/floor.db-wal" "$TMP/floor.db-shm"
+  sqlite3 "$TMP/healthguard.db" ".backup '$TMP/floor.db'" || fail "could not copy the database"
+  { printf 'PRAGMA foreign_keys=ON;\nPRAGMA synchronous=NORMAL;\n'
+    printf 'CREATE TEMP TABLE n AS WITH RECURSIVE r (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < %s) SELECT i FROM r;\n' "$FLOOR_N"
+    printf 'CREATE TEMP TABLE base AS SELECT (SELECT max(id) FROM incidents) AS b, %s AS t;\n' "$TEMPLATE"
+    printf '.timer on\nBEGIN;\n%s\nCOMMIT;\n' "$1"
+  } | sqlite3 "$TMP/floor.db" > "$TMP/floor.out" 2>&1 || { cat "$TMP/floor.out" >&2; fail "the sqlite3 shell failed"; }
+  awk '/^Run Time:/ { us += ($6 + $8) * 1000000 } END { printf "%.0f", us }' "$TMP/floor.out"
+}
+
+NEW_SQL=$(cat <<'SQL'
+INSERT INTO incidents (id, version, status, severity, title, alert_type, patient_id, ward, room, bed,
+                       assignee_id, required_role, required_specialty, dedup_key, alert_count,
+                       escalation_level, created_at, assigned_at)
+  SELECT b + i, version, status, severity, title, alert_type, patient_id, ward, room, bed, assignee_id,
+         required_role, required_specialty, dedup_key || '/' || i, alert_count, escalation_level,
+         created_at, assigned_at
+    FROM incidents, n, base WHERE id = t;
+INSERT INTO alerts (incident_id, type, patient_id, ward, room, bed, severity, message, source, labels,
+                    dedup_key, phase, occurred_at, received_at, posted_by)
+  SELECT b + i, type, patient_id, ward, room, bed, severity, message, source, labels,
+         dedup_key || '/' || i, phase, occurred_at, received_at, posted_by
+    FROM alerts, n, base WHERE incident_id = t;
+INSERT INTO timeline (incident_id, at, actor_id, action, from_status, to_status, detail)
+  SELECT b + i, at, actor_id, action, from_status, to_status, detail FROM timeline, n, base WHERE incident_id = t;
+INSERT INTO notifications (staff_id, incident_id, kind, message, created_at)
+  SELECT staff_id, b + i, kind, message, created_at FROM notifications, n, base WHERE incident_id = t;
+INSERT INTO deadlines (incident_id, step, due_at)
+  SELECT b + i, step, due_at FROM deadlines, n, base WHERE incident_id = t;
+INSERT INTO events (at, type, audience, data)
+  SELECT e.at, e.type, e.audience, e.data FROM n,
+    (SELECT * FROM events WHERE seq IN (SELECT max(seq) FROM events
+      WHERE type IN ('incident.created', 'staff.updated', 'alarm', 'notification') GROUP BY type)) AS e;
+SQL
+)
+JOIN_SQL=$(cat <<'SQL'
+UPDATE incidents SET alert_count = alert_count + (SELECT count(*) FROM n),
+                     version = version + (SELECT count(*) FROM n) / 100 WHERE id = (SELECT t FROM base);
+INSERT INTO alerts (incident_id, type, patient_id, ward, room, bed, severity, message, source, labels,
+                    dedup_key, phase, occurred_at, received_at, posted_by)
+  SELECT incident_id, type, patient_id, ward, room, bed, severity, message || ' ' || i, source, labels,
+         dedup_key, phase, occurred_at, received_at, posted_by
+    FROM n, (SELECT * FROM alerts WHERE incident_id = (SELECT t FROM base) ORDER BY id LIMIT 1);
+INSERT INTO timeline (incident_id, at, actor_id, action, from_status, to_status, detail)
+  SELECT t, 0, NULL, 'correlated', NULL, NULL, 'alert ' || (i + 1) FROM n, base;
+INSERT INTO events (at, type, audience, data)
+  SELECT e.at, 'incident.updated', NULL, e.data FROM n,
+    (SELECT * FROM events WHERE type = 'incident.created' ORDER BY seq DESC LIMIT 1) AS e WHERE i % 100 = 0;
+SQL
+)
+NEW_US=$(floor_cpu "$NEW_SQL")
+JOIN_US=$(floor_cpu "$JOIN_SQL")
+[ "$(sqlite3 "$TMP/floor.db" "SELECT count(*) FROM alerts WHERE incident_id = $TEMPLATE")" -gt "$FLOOR_N" ] ||
+  fail "the floor's SQL wrote fewer alerts than asked"
+FLOOR_NEW=$(awk -v u="$NEW_US" -v n="$FLOOR_N" 'BEGIN { printf "%.1f", u / n }')
+FLOOR_JOIN=$(awk -v u="$JOIN_US" -v n="$FLOOR_N" 'BEGIN { printf "%.1f", u / n }')
+FLOOR_HTTP=$(field "$REFUSED_LINE" 18)
+FLOOR_SUM=$(awk -v h="$FLOOR_HTTP" -v s="$FLOOR_NEW" 'BEGIN { printf "%.0f", h + s }')
+echo "the floor: what the required stack costs before any of healthguard's own work:"
+printf '  HTTP side alone (every alert refused 400 before the store; %s connections): %s us of server CPU a request, %.0f requests/s\n' \
+  "$CONNECTIONS" "$FLOOR_HTTP" "$(field "$REFUSED_LINE" 10)"
+printf '  SQLite alone, the rows of one new incident (incident %s'"'"'s, written %s times in bulk): %s us of CPU an incident\n' \
+  "$TEMPLATE" "$FLOOR_N" "$FLOOR_NEW"
+printf '  SQLite alone, the rows of an alert that joins an open incident, in bulk: %s us of CPU an alert\n' "$FLOOR_JOIN"
+printf '  at least %s us of server CPU for one new incident posted alone; Alertmanager used %s us an alert above\n' \
+  "$FLOOR_SUM" "$(field "$AM_SAT_LINE" 18)"
+
 {
   printf 'figure\tvalue\n'
   printf 'healthguard_saturation_alerts_per_s\t%s\n' "$HG_SAT"
@@ -328,9 +429,12 @@ printf '  alertmanager  %10.0f alerts/s  (p99 %s ms a request; server CPU %s us 
   printf 'alertmanager_array100_alerts_per_s\t%s\n' "$(field "$AM_ARRAY_LINE" 10)"
   printf 'healthguard_array100_server_cpu_us_per_alert\t%s\n' "$(field "$ARRAY_LINE" 18)"
   printf 'alertmanager_array100_server_cpu_us_per_alert\t%s\n' "$(field "$AM_ARRAY_LINE" 18)"
+  printf 'floor_http_refused_server_cpu_us_per_request\t%s\n' "$FLOOR_HTTP"
+  printf 'floor_sqlite_new_incident_cpu_us\t%s\n' "$FLOOR_NEW"
+  printf 'floor_sqlite_joining_alert_cpu_us\t%s\n' "$FLOOR_JOIN"
 } > "$OUT/ingest-summary.tsv"
 
-# --- 5. The plot ---------------------------------------------------------------
+# --- 6. The plot ---------------------------------------------------------------
 
 PNG="$OUT/ingest-latency.png"
 if gnuplot -e 'set terminal' 2>&1 | grep -qw pngcairo; then

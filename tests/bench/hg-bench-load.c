@@ -18,7 +18,10 @@
  *
  * Every alert is its own condition (a dedup key and a label of its own,
  * unique to the run) unless --duplicate. --batch N posts arrays of N
- * alerts; throughput is counted in alerts, not requests.
+ * alerts; throughput is counted in alerts, not requests. --refused gives
+ * every alert a severity the server does not know: each request is read,
+ * signed in, parsed and answered 400, and never reaches the store, which
+ * measures what the HTTP side costs alone.
  *
  * Prints figures, or with --tsv one tab-separated line:
  *   target mode rate connections batch duration requests alerts errors
@@ -27,8 +30,8 @@
  * and, with --server-pid, server_cpu_us_per_alert: the CPU time the
  * server process used in the measured window, per alert answered (-1
  * without --server-pid).
- * Exits 1 on any answer that is not a 2xx or any failed connection, so a
- * short run is a smoke test; 2 on bad usage. */
+ * Exits 1 on any answer that is not a 2xx (with --refused: a 400) or any
+ * failed connection, so a short run is a smoke test; 2 on bad usage. */
 #define G_LOG_DOMAIN "HealthGuard-Bench"
 
 #include "config.h"
@@ -60,6 +63,7 @@ static double opt_duration = 10;
 static double opt_warmup;
 static int opt_batch = 1;
 static gboolean opt_duplicate;
+static gboolean opt_refused;
 static int opt_timeout = 30;
 static gboolean opt_tsv;
 static int opt_server_pid;
@@ -80,6 +84,9 @@ static const GOptionEntry entries[] = {
   { "warmup", 0, 0, G_OPTION_ARG_DOUBLE, &opt_warmup, "Seconds of the same load before (default 0)", "S" },
   { "batch", 0, 0, G_OPTION_ARG_INT, &opt_batch, "Alerts per request, as a JSON array (default 1: an object)", "N" },
   { "duplicate", 0, 0, G_OPTION_ARG_NONE, &opt_duplicate, "Every alert the same condition (deduplicated)", NULL },
+  { "refused", 0, 0, G_OPTION_ARG_NONE, &opt_refused,
+    "healthguard: every alert has a severity the server refuses (400), so the store never sees it:"
+    " what a request costs before the store", NULL },
   { "timeout", 0, 0, G_OPTION_ARG_INT, &opt_timeout, "Seconds before a request fails (default 30)", "S" },
   { "tsv", 0, 0, G_OPTION_ARG_NONE, &opt_tsv, "Print one tab-separated line", NULL },
   { "keep-alive", 0, 0, G_OPTION_ARG_NONE, &opt_keep_alive,
@@ -236,7 +243,8 @@ append_alert (GString    *body,
                             "\"source\":\"hg-bench-load\",\"labels\":{\"bench_id\":\"%s-%" G_GUINT64_FORMAT "\"},"
                             "\"dedup_key\":\"bench/%s/%" G_GUINT64_FORMAT "\"}",
                             kinds[kind].type, patients[patient].id, patients[patient].ward,
-                            patients[patient].room, patients[patient].bed, kinds[kind].severity, id,
+                            patients[patient].room, patients[patient].bed,
+                            opt_refused ? "unknown" : kinds[kind].severity, id,
                             run, id, run, id);
   else
     g_string_append_printf (body,
@@ -411,7 +419,7 @@ answered (GObject      *source,
   load->in_flight--;
   if (body == NULL)
     note_error (load, "no answer: %s", error->message);
-  else if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+  else if (opt_refused ? status != SOUP_STATUS_BAD_REQUEST : !SOUP_STATUS_IS_SUCCESSFUL (status))
     note_error (load, "HTTP %u: %.*s", status, (int) MIN (g_bytes_get_size (body), 500),
                 (const char *) g_bytes_get_data (body, NULL));
   else if (request->intended >= load->measure_from && request->intended < load->end)
@@ -611,6 +619,8 @@ report (Load *load)
                  "%d alert(s) per request\n",
                  target, load->endpoint, load->connections, opt_duration, opt_warmup, opt_batch);
       g_print ("load: %s\n", opt_keep_alive ? "connections kept alive" : "a new connection for each request");
+      if (opt_refused)
+        g_print ("load: every alert refused (400) before the store, as asked\n");
       g_print ("load: %" G_GUINT64_FORMAT " requests, %" G_GUINT64_FORMAT " alerts answered in %.2f s: "
                "%.1f alerts/s (%.1f requests/s)\n",
                load->requests, load->alerts, window, alerts_per_s, requests_per_s);
@@ -677,6 +687,8 @@ main (int   argc,
   if (opt_batch < 1 || opt_batch > 500 || opt_duration <= 0 || opt_warmup < 0 || opt_rate < 0 ||
       opt_connections < 0 || opt_timeout < 1)
     return usage ("a number is out of range (--batch 1 to 500)");
+  if (opt_refused && opt_target != NULL && !g_str_equal (opt_target, "healthguard"))
+    return usage ("--refused is for healthguard");
   if (opt_key != NULL && opt_new_key)
     return usage ("--key and --new-key do not go together");
   hg_bench_raise_fd_limit ();
