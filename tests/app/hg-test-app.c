@@ -164,3 +164,9 @@ hg_test_app_is_set (gpointer data)
 {
   return *(gpointer *) data != NULL;
 }
+
+gboolean
+hg_test_app_only_ours (gpointer data)
+{
+  return G_OBJECT (data)->ref_count == 1;
+}

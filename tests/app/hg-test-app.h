@@ -29,6 +29,10 @@ void     hg_test_app_keep_result (GObject      *source,
                                   gpointer      user_data);
 /* For hg_test_app_wait_for(): TRUE once *(gpointer *) @data is set. */
 gboolean hg_test_app_is_set      (gpointer      data);
+/* For hg_test_app_wait_for(): TRUE once the GObject @data is held by the
+ * test alone, as before g_assert_finalize_object() on something the app's
+ * pending work still holds. */
+gboolean hg_test_app_only_ours   (gpointer      data);
 
 /* Saves @widget's window as $HG_SCREENSHOT_DIR/@name.png (build/screenshots/
  * under meson test), after waiting for it to be mapped and drawn. Does

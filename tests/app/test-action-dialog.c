@@ -72,19 +72,13 @@ fixture_setup (Fixture       *f,
   f->answers = g_ptr_array_new_with_free_func (g_free);
 }
 
-static gboolean
-only_ours (gpointer data)
-{
-  return G_OBJECT (data)->ref_count == 1;
-}
-
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   g_clear_object (&f->receiver);
   g_clear_pointer (&f->window, gtk_window_destroy);
-  hg_test_app_wait_for (only_ours, f->client, 5000);
+  hg_test_app_wait_for (hg_test_app_only_ours, f->client, 5000);
   g_assert_finalize_object (f->client);
   hg_test_server_stop (f->ts);
   g_clear_pointer (&f->incident, json_node_unref);

@@ -156,12 +156,6 @@ fixture_setup (Fixture       *f,
 
 /* Requests still under way (cancelled with the window) hold the client
  * until their callbacks ran. */
-static gboolean
-only_ours (gpointer data)
-{
-  return G_OBJECT (data)->ref_count == 1;
-}
-
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
@@ -170,7 +164,7 @@ fixture_teardown (Fixture       *f,
   if (f->client != NULL)
     {
       hg_client_stop (f->client);
-      hg_test_app_wait_for (only_ours, f->client, 5000);
+      hg_test_app_wait_for (hg_test_app_only_ours, f->client, 5000);
       g_assert_finalize_object (f->client);
     }
   hg_test_server_stop (f->ts);
