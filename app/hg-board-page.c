@@ -29,6 +29,8 @@ struct _HgBoardPage {
   gint64              now;           /* ms since the epoch, for the ages */
   guint               clock_source;
   guint               refresh_source;
+  guint               busy_tick;     /* the rows are being made again */
+  guint               busy_frames;
   GtkCustomFilter    *filter;
   GtkMultiSorter     *sorter;
 
@@ -358,6 +360,35 @@ on_incident_notify (HgBoardPage *self,
     queue_refresh (self);
 }
 
+/* While the board's rows are made again after its list changed, the
+ * table says it is busy (AT-SPI's BUSY state, ARIA's aria-busy): a
+ * screen reader can wait before reading rows that are about to go, and
+ * a test knows when the board has settled. The rows are made in the
+ * frame after the change; the state clears at the start of the next. */
+static gboolean
+busy_tick (GtkWidget     *widget,
+           GdkFrameClock *clock,
+           gpointer       data)
+{
+  HgBoardPage *self = data;
+
+  if (++self->busy_frames < 2)
+    return G_SOURCE_CONTINUE;
+  self->busy_tick = 0;
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->column_view), GTK_ACCESSIBLE_STATE_BUSY, FALSE, -1);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+mark_busy (HgBoardPage *self)
+{
+  self->busy_frames = 0;
+  if (self->busy_tick != 0)
+    return;
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->column_view), GTK_ACCESSIBLE_STATE_BUSY, TRUE, -1);
+  self->busy_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->column_view), busy_tick, self, NULL);
+}
+
 static void
 on_incidents_changed (HgBoardPage *self,
                       guint        position,
@@ -365,6 +396,8 @@ on_incidents_changed (HgBoardPage *self,
                       guint        added,
                       GListModel  *list)
 {
+  if (removed > 0 || added > 0)
+    mark_busy (self);
   for (guint i = position; i < position + added; i++)
     {
       g_autoptr(HgIncident) incident = g_list_model_get_item (list, i);
@@ -590,6 +623,9 @@ hg_board_page_dispose (GObject *object)
 
   g_clear_handle_id (&self->clock_source, g_source_remove);
   g_clear_handle_id (&self->refresh_source, g_source_remove);
+  if (self->busy_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->column_view), self->busy_tick);
+  self->busy_tick = 0;
   if (self->filter_model != NULL)
     set_client (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), HG_TYPE_BOARD_PAGE);

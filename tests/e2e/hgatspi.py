@@ -356,6 +356,20 @@ def board_rows(app):
     return rows
 
 
+def board_settled(app):
+    """The first board's table once it is not busy: after its list changes
+    the app marks it BUSY until its rows are made again. Reads the table's
+    state only, never its rows, which may be going."""
+    table = find(app, "tree table", "Active incidents")
+    if table is None:
+        return None
+    try:
+        busy = table.get_state_set().contains(Atspi.StateType.BUSY)
+    except GLib.Error:
+        return None
+    return None if busy else table
+
+
 def board_row(app, title):
     """The first board row whose type column says @title, or None."""
     for cells in board_rows(app):

@@ -32,7 +32,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -218,7 +217,11 @@ class Run:
         self.shot("server-down")
         self.server.start()
         self.wait_links(labels, live=True)
-        time.sleep(2)  # the boards refill after Live
+        # Live comes once the list is fetched again; the boards then make
+        # their rows again, and say they are busy until they have.
+        for app, who in ((self.station, "station"), (self.doctor, "workstation")):
+            wait_for("the %s's board to settle after Live" % who,
+                     lambda app=app: ui.board_settled(app))
         self.station_status("In progress")
         log("5. server restarted; both apps live again, still In progress")
         self.shot("server-back")
