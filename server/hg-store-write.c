@@ -164,6 +164,45 @@ create_incident (HgDb        *db,
   return hg_assigner_record_new (db, *out_id, now, assignee, why, error);
 }
 
+/* What joining needs of an incident: its severity and its alert count. */
+static gboolean
+load_join_state (HgDb        *db,
+                 gint64       incident_id,
+                 HgSeverity  *out_severity,
+                 guint       *out_alert_count,
+                 GError     **error)
+{
+  sqlite3_stmt *stmt = hg_db_prepare (db, "SELECT severity, alert_count FROM incidents WHERE id = ?",
+                                      error);
+  gboolean found;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, incident_id);
+  rc = sqlite3_step (stmt);
+  found = rc == SQLITE_ROW &&
+          hg_severity_from_string ((const char *) sqlite3_column_text (stmt, 0), out_severity);
+  if (found)
+    *out_alert_count = (guint) sqlite3_column_int64 (stmt, 1);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      hg_db_set_error (db, error, "reading the incident an alert joins");
+      return FALSE;
+    }
+  if (!found)
+    {
+      hg_set_error (error, HG_ERROR_NOT_FOUND, NULL, NULL,
+                    "no incident with id %" G_GINT64_FORMAT, incident_id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The severity is written only when it rises: the column is in three of
+ * the incident's indexes, and SQLite rewrites their entries for every
+ * column an UPDATE sets, changed or not. */
 static gboolean
 join_incident (HgDb        *db,
                HgAlert     *alert,
@@ -171,25 +210,30 @@ join_incident (HgDb        *db,
                gint64       now,
                GError     **error)
 {
-  g_autoptr(HgIncident) incident = hg_store_load_incident (db, incident_id, FALSE, error);
   g_autofree char *detail = NULL;
+  HgSeverity severity;
+  guint alert_count;
   sqlite3_stmt *stmt;
   gboolean raise;
 
-  if (incident == NULL)
+  if (!load_join_state (db, incident_id, &severity, &alert_count, error))
     return FALSE;
-  raise = alert->severity > incident->severity;
-  stmt = hg_db_prepare (db, "UPDATE incidents SET alert_count = alert_count + 1, severity = ?,"
-                        " version = version + 1 WHERE id = ?", error);
+  raise = alert->severity > severity;
+  stmt = hg_db_prepare (db, raise
+                        ? "UPDATE incidents SET alert_count = alert_count + 1, severity = ?2,"
+                          " version = version + 1 WHERE id = ?1"
+                        : "UPDATE incidents SET alert_count = alert_count + 1,"
+                          " version = version + 1 WHERE id = ?1", error);
   if (stmt == NULL)
     return FALSE;
-  hg_bind_text (stmt, 1, hg_severity_to_string (raise ? alert->severity : incident->severity));
-  sqlite3_bind_int64 (stmt, 2, incident_id);
+  sqlite3_bind_int64 (stmt, 1, incident_id);
+  if (raise)
+    hg_bind_text (stmt, 2, hg_severity_to_string (alert->severity));
   if (!hg_db_step_done (db, stmt, error))
     return FALSE;
-  detail = raise ? g_strdup_printf ("alert %u; severity raised to %s", incident->alert_count + 1,
+  detail = raise ? g_strdup_printf ("alert %u; severity raised to %s", alert_count + 1,
                                     hg_severity_to_string (alert->severity))
-                 : g_strdup_printf ("alert %u", incident->alert_count + 1);
+                 : g_strdup_printf ("alert %u", alert_count + 1);
   return hg_timeline_append (db, incident_id, now, NULL, "correlated", -1, -1, detail, error);
 }
 
@@ -253,10 +297,9 @@ insert_alert (HgDb        *db,
     return FALSE;
   if (g_hash_table_size (alert->labels) > 0)
     {
-      g_autoptr(JsonNode) node = hg_json_alert_to_node (alert);
-      JsonNode *member = json_object_get_member (json_node_get_object (node), "labels");
+      g_autoptr(JsonNode) node = hg_json_labels_to_node (alert->labels);
 
-      labels = hg_json_to_string (member, NULL);
+      labels = hg_json_to_string (node, NULL);
     }
   if (alert->incident_id > 0)
     sqlite3_bind_int64 (stmt, 1, alert->incident_id);

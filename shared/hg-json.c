@@ -203,6 +203,14 @@ labels_object (GHashTable *labels)
 }
 
 JsonNode *
+hg_json_labels_to_node (GHashTable *labels)
+{
+  g_return_val_if_fail (labels != NULL, NULL);
+
+  return hg_json_node_from_object (labels_object (labels));
+}
+
+JsonNode *
 hg_json_alert_to_node (HgAlert *alert)
 {
   JsonObject *object;

@@ -56,6 +56,8 @@ JsonObject  *hg_json_require_object       (JsonNode     *node,
 HgAlert     *hg_json_alert_from_node      (JsonNode     *node,
                                            GError      **error);
 JsonNode    *hg_json_alert_to_node        (HgAlert      *alert);
+/* An alert's labels as its "labels" member: an object, keys sorted. */
+JsonNode    *hg_json_labels_to_node       (GHashTable   *labels);
 
 /* The incident object of the contract; with @detail, also "alerts", "notes"
  * and "timeline" when they are loaded. */

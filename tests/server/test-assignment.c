@@ -105,9 +105,22 @@ test_severity_raised (Fixture       *f,
       "{\"type\": \"BED_EXIT\", \"patient_id\": \"P003\", \"severity\": \"low\"}");
   g_autoptr(JsonNode) second = hg_test_post_alert (f->ts, f->nurse,
       "{\"type\": \"BED_EXIT\", \"patient_id\": \"P003\", \"severity\": \"high\"}");
+  g_autoptr(JsonNode) third = hg_test_post_alert (f->ts, f->nurse,
+      "{\"type\": \"BED_EXIT\", \"patient_id\": \"P003\", \"severity\": \"medium\"}");
+  g_autofree char *details = NULL;
 
   g_assert_cmpstr (hg_test_json_string (first, "incident.severity"), ==, "low");
   g_assert_cmpstr (hg_test_json_string (second, "incident.severity"), ==, "high");
+  /* A lower one joins without lowering it. */
+  g_assert_true (json_node_get_boolean (hg_test_json_get (third, "deduplicated")));
+  g_assert_cmpstr (hg_test_json_string (third, "incident.severity"), ==, "high");
+  g_assert_cmpint (hg_test_json_int (third, "incident.alert_count"), ==, 3);
+  g_assert_cmpint (hg_test_json_int (third, "incident.version"), ==,
+                   hg_test_json_int (first, "incident.version") + 2);
+  details = hg_test_sql_text (hg_test_server_db_path (f->ts),
+                              "SELECT group_concat(detail, ' | ') FROM"
+                              " (SELECT detail FROM timeline WHERE action = 'correlated' ORDER BY id)");
+  g_assert_cmpstr (details, ==, "alert 2; severity raised to high | alert 3");
 }
 
 static void
