@@ -165,6 +165,20 @@ hg_test_app_is_set (gpointer data)
   return *(gpointer *) data != NULL;
 }
 
+void
+hg_test_app_sign_in (HgClient   *client,
+                     const char *staff_id,
+                     const char *station)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  hg_client_login_async (client, staff_id, "password123", station, NULL, hg_test_app_keep_result, &result);
+  hg_test_app_wait_for (hg_test_app_is_set, &result, 10000);
+  g_assert_true (hg_client_login_finish (client, result, &error));
+  g_assert_no_error (error);
+}
+
 gboolean
 hg_test_app_only_ours (gpointer data)
 {

@@ -9,6 +9,8 @@
 
 #include <adwaita.h>
 
+#include "hg-client.h"
+
 G_BEGIN_DECLS
 
 /* gtk_test_init() then adw_init(): call first in main(). */
@@ -33,6 +35,12 @@ gboolean hg_test_app_is_set      (gpointer      data);
  * test alone, as before g_assert_finalize_object() on something the app's
  * pending work still holds. */
 gboolean hg_test_app_only_ours   (gpointer      data);
+
+/* Signs @client in as @staff_id (the demo's password) on the default main
+ * context, as the app would from @station; fails the test if it cannot. */
+void     hg_test_app_sign_in     (HgClient     *client,
+                                  const char   *staff_id,
+                                  const char   *station);
 
 /* Saves @widget's window as $HG_SCREENSHOT_DIR/@name.png (build/screenshots/
  * under meson test), after waiting for it to be mapped and drawn. Does

@@ -46,8 +46,6 @@ fixture_setup (Fixture       *f,
   g_autofree char *token = NULL;
   g_autofree char *url = NULL;
   g_autoptr(JsonNode) answer = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
 
   current = f;
   f->ts = hg_test_server_start (NULL, NULL);
@@ -58,10 +56,7 @@ fixture_setup (Fixture       *f,
 
   url = hg_test_server_url (f->ts, "");
   f->client = hg_client_new (url);
-  hg_client_login_async (f->client, "N01", "password123", "test-action-dialog", NULL, hg_test_app_keep_result, &result);
-  hg_test_app_wait_for (hg_test_app_is_set, &result, 10000);
-  g_assert_true (hg_client_login_finish (f->client, result, &error));
-  g_assert_no_error (error);
+  hg_test_app_sign_in (f->client, "N01", "test-action-dialog");
 
   f->window = GTK_WINDOW (gtk_window_new ());
   gtk_window_set_default_size (f->window, 800, 600);

@@ -120,8 +120,6 @@ fixture_setup (Fixture       *f,
 {
   static GtkCssProvider *css;
   g_autofree char *url = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) staff = NULL;
   JsonArray *list;
   guint status;
@@ -175,10 +173,7 @@ fixture_setup (Fixture       *f,
 
   url = hg_test_server_url (f->ts, "");
   f->client = hg_client_new (url);
-  hg_client_login_async (f->client, f->staff_id, "password123", "test-alarm", NULL, hg_test_app_keep_result, &result);
-  hg_test_app_wait_for (hg_test_app_is_set, &result, 10000);
-  g_assert_true (hg_client_login_finish (f->client, result, &error));
-  g_assert_no_error (error);
+  hg_test_app_sign_in (f->client, f->staff_id, "test-alarm");
 
   f->monitor = hg_alarm_monitor_new (NULL, f->settings, f->client, f->sound);
   hg_client_start (f->client);

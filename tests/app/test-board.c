@@ -100,13 +100,8 @@ signed_in_client (Fixture    *f,
 {
   g_autofree char *url = hg_test_server_url (f->ts, "");
   HgClient *client = hg_client_new (url);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
 
-  hg_client_login_async (client, staff_id, "password123", "test-board", NULL, hg_test_app_keep_result, &result);
-  hg_test_app_wait_for (hg_test_app_is_set, &result, 10000);
-  g_assert_true (hg_client_login_finish (client, result, &error));
-  g_assert_no_error (error);
+  hg_test_app_sign_in (client, staff_id, "test-board");
   g_assert_cmpstr (hg_client_get_staff_id (client), ==, staff_id);
   return client;
 }

@@ -70,17 +70,12 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   g_autofree char *url = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
 
   f->ts = hg_test_server_start (NULL, NULL);
   f->token = hg_test_login (f->ts, "N01");
   url = hg_test_server_url (f->ts, "");
   f->client = hg_client_new (url);
-  hg_client_login_async (f->client, "N01", "password123", "test-pages", NULL, hg_test_app_keep_result, &result);
-  hg_test_app_wait_for (hg_test_app_is_set, &result, 10000);
-  g_assert_true (hg_client_login_finish (f->client, result, &error));
-  g_assert_no_error (error);
+  hg_test_app_sign_in (f->client, "N01", "test-pages");
   hg_client_start (f->client);
   hg_test_app_wait_for (is_live, f->client, 10000);
 }
