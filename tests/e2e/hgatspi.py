@@ -8,6 +8,7 @@ Debian's /usr/bin/python3 with python3-gi, gir1.2-atspi-2.0 and
 gir1.2-gstreamer-1.0; run inside build-aux/with-keyring under xvfb-run.
 """
 
+import json
 import os
 import queue
 import re
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 
 import gi
 
@@ -85,6 +87,23 @@ class Server:
 
     def stop(self):
         stop_process(self.proc)
+
+
+def api(url, method, path, token=None, body=None):
+    """One request to the server's REST API at @url; its JSON answer."""
+    request = urllib.request.Request(url + path, method=method,
+                                     data=json.dumps(body).encode() if body is not None else None)
+    request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", "Bearer " + token)
+    with urllib.request.urlopen(request, timeout=TIMEOUT) as answer:
+        return json.load(answer)
+
+
+def api_token(url, staff_id, station="e2e-check"):
+    """A session token of a demo staff member, signed in through the API."""
+    return api(url, "POST", "/api/v1/auth/login",
+               body={"staff_id": staff_id, "password": DEMO_PASSWORD, "station": station})["token"]
 
 
 def stop_process(proc):

@@ -27,12 +27,10 @@ of both screens at each step go to --screenshots.
 """
 
 import argparse
-import json
 import os
 import subprocess
 import sys
 import tempfile
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hgatspi as ui  # noqa: E402
@@ -124,22 +122,6 @@ class Run:
                 wait_for("the %s to notice the server is gone" % who,
                          lambda: text() not in (None, "Live"))
             labels[i] = (held[0], who)
-
-    def server_json(self, path, token=None):
-        request = urllib.request.Request(self.server.url + path)
-        if token:
-            request.add_header("Authorization", "Bearer " + token)
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            return json.load(answer)
-
-    def token(self, staff_id):
-        body = json.dumps({"staff_id": staff_id, "password": ui.DEMO_PASSWORD,
-                           "station": "e2e-check"}).encode()
-        request = urllib.request.Request(
-            self.server.url + "/api/v1/auth/login", data=body,
-            headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            return json.load(answer)["token"]
 
     def start(self):
         url = self.server.start()
@@ -249,12 +231,12 @@ class Run:
         self.shot("resolved")
 
         # 8. What the server kept.
-        token = self.token("N01")
-        listing = self.server_json("/api/v1/incidents?status=resolved", token)
+        token = ui.api_token(self.server.url, "N01")
+        listing = ui.api(self.server.url, "GET", "/api/v1/incidents?status=resolved", token)
         items = listing.get("items", listing.get("incidents", []))
         if len(items) != 1:
             raise Failure("the server holds %d resolved incidents, not 1" % len(items))
-        incident = self.server_json("/api/v1/incidents/%d" % items[0]["id"], token)
+        incident = ui.api(self.server.url, "GET", "/api/v1/incidents/%d" % items[0]["id"], token)
         incident = incident.get("incident", incident)
         notes = [note.get("text") for note in incident.get("notes", [])]
         if ((incident.get("assignee") or {}).get("id") != "S01"

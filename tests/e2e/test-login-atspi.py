@@ -19,26 +19,13 @@ tests/app/meson.build.
 """
 
 import argparse
-import json
 import os
 import sys
 import tempfile
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hgatspi as ui  # noqa: E402
 from hgatspi import Failure, log, wait_for  # noqa: E402
-
-
-def api(url, method, path, token=None, body=None):
-    """One request to the server's REST API; its JSON answer."""
-    request = urllib.request.Request(url + path, method=method,
-                                     data=json.dumps(body).encode() if body is not None else None)
-    request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", "Bearer " + token)
-    with urllib.request.urlopen(request, timeout=ui.TIMEOUT) as answer:
-        return json.load(answer)
 
 
 def focusable_bells(app):
@@ -78,13 +65,12 @@ def check_bell(app, url):
     bell = wait_for_bell(app, "Notifications, none unread")
     log("the bell is one focusable push button: " + ui.name(bell))
     # Given by the demo's administrator: nobody is told of their own act.
-    token = api(url, "POST", "/api/v1/auth/login",
-                body={"staff_id": "A01", "password": ui.DEMO_PASSWORD})["token"]
-    answer = api(url, "POST", "/api/v1/alerts", token,
+    token = ui.api_token(url, "A01")
+    answer = ui.api(url, "POST", "/api/v1/alerts", token,
                  {"type": "PATIENT_FALL", "patient_id": "P002"})
     incident = answer["incident"]
     if (incident.get("assignee") or {}).get("id") != "N01":
-        api(url, "POST", "/api/v1/incidents/%d/reassign" % incident["id"], token,
+        ui.api(url, "POST", "/api/v1/incidents/%d/reassign" % incident["id"], token,
             {"staff_id": "N01"})
     wait_for_bell(app, "Notifications, 1 unread")
     log("the bell follows the count: Notifications, 1 unread")
